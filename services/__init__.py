@@ -1,0 +1,1 @@
+"""Newsflow's services: each subpackage is one deployable process that shares only ``shared``."""

@@ -1,0 +1,5 @@
+"""The ``newsflow`` command line: ``newsflow eval summaries|ner ...``."""
+
+from services.cli.main import main
+
+__all__ = ["main"]

@@ -1,0 +1,1 @@
+"""The HTTP gateway and the collector: the only parts users talk to. No NLP packages here."""

@@ -1,0 +1,52 @@
+"""The gateway's ASGI app: ``uvicorn --factory services.gateway.app:create_app``."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
+
+from services.gateway import problems
+from services.gateway.broker import app as celery_app
+from services.gateway.deps import Services
+from services.gateway.limits import BodySizeLimit
+from services.gateway.routes import articles, events, health
+from services.gateway.store import ArticleStore
+from shared.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        redis = Redis.from_url(settings.redis_url, socket_timeout=5, health_check_interval=30)
+        aredis = AsyncRedis.from_url(settings.redis_url, health_check_interval=30)
+        app.state.services = Services(
+            settings=settings,
+            redis=redis,
+            aredis=aredis,
+            store=ArticleStore(redis, settings.article_ttl_seconds),
+            celery=celery_app,
+        )
+        yield
+        await aredis.aclose()
+        redis.close()
+
+    app = FastAPI(
+        title="Newsflow",
+        version="0.1.0",
+        summary="Submit news articles; get entities, dates, quotes, places and a summary back.",
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_article_bytes,
+        batch_max_bytes=settings.max_batch_bytes,
+    )
+    app.include_router(articles.router)
+    app.include_router(events.router)
+    app.include_router(health.router)
+    return app

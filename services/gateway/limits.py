@@ -1,0 +1,101 @@
+"""Limits the gateway enforces before any work is queued: body size, API keys, rate, backlog."""
+
+import time
+
+from redis import Redis
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.gateway.broker import ingest_backlog
+from services.gateway.problems import PROBLEM_JSON, Problem, problem_body
+from shared.settings import Settings
+
+
+class BodySizeLimit:
+    """Refuses bodies over the limit with 413, counting streamed bytes, not trusting headers."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, batch_max_bytes: int) -> None:
+        self.app, self.max_bytes, self.batch_max_bytes = app, max_bytes, batch_max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        limit = self.batch_max_bytes if scope["path"].endswith("/batch") else self.max_bytes
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, limit)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(send, limit)
+
+    @staticmethod
+    async def _refuse(send: Send, limit: int) -> None:
+        import json
+
+        body = json.dumps(
+            problem_body(413, "Request too large", f"bodies are limited to {limit} bytes")
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", PROBLEM_JSON.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def check_api_key(settings: Settings, key: str | None) -> None:
+    if settings.api_keys and key not in settings.api_keys:
+        raise Problem(401, "Unauthorized", "a valid X-API-Key header is required")
+
+
+def check_rate(redis: Redis, settings: Settings, client: str, cost: int = 1) -> None:
+    """Fixed one-minute window per client: simple, shared by every gateway replica."""
+    if settings.rate_limit_per_minute == 0:
+        return
+    window = int(time.time() // 60)
+    key = f"newsflow:rate:{client}:{window}"
+    with redis.pipeline() as pipe:
+        pipe.incrby(key, cost)
+        pipe.expire(key, 120)
+        used = int(pipe.execute()[0])
+    if used > settings.rate_limit_per_minute:
+        retry_after = 60 - int(time.time()) % 60
+        raise Problem(
+            429,
+            "Too many requests",
+            f"at most {settings.rate_limit_per_minute} articles a minute per client",
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
+def check_backlog(redis: Redis, settings: Settings) -> None:
+    waiting = ingest_backlog(redis)
+    if waiting >= settings.max_queue_depth:
+        raise Problem(
+            429,
+            "Pipeline busy",
+            f"{waiting} articles are waiting for ingest (limit {settings.max_queue_depth})",
+            headers={"Retry-After": "10"},
+        )

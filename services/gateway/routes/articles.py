@@ -1,0 +1,147 @@
+"""``/articles``: submit one or many articles, read and delete results."""
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from services.gateway.deps import Services, get_services
+from services.gateway.limits import check_api_key, check_backlog, check_rate
+from services.gateway.problems import Problem, field_errors, problem_body
+from services.gateway.submit import Accepted, submit
+from shared.models import ArticleResult, ArticleSubmission
+
+router = APIRouter(prefix="/articles", tags=["articles"])
+ServicesDep = Annotated[Services, Depends(get_services)]
+ApiKey = Annotated[str | None, Header(alias="X-API-Key")]
+Force = Annotated[bool, Query(description="run again even if this content is known")]
+
+
+class SubmitResponse(BaseModel):
+    id: str
+    status: str
+    duplicate: bool
+    links: dict[str, str]
+
+
+def _response(accepted: Accepted) -> SubmitResponse:
+    base = f"/articles/{accepted.id}"
+    return SubmitResponse(
+        id=accepted.id,
+        status=accepted.status,
+        duplicate=accepted.duplicate,
+        links={"self": base, "events": f"{base}/events"},
+    )
+
+
+def _client(request: Request, key: str | None) -> str:
+    return f"key:{key}" if key else f"ip:{request.client.host if request.client else 'unknown'}"
+
+
+@router.post(
+    "",
+    status_code=202,
+    response_model=SubmitResponse,
+    responses={200: {"description": "already known: the existing article, not run again"}},
+)
+def submit_article(
+    submission: ArticleSubmission,
+    request: Request,
+    response: Response,
+    services: ServicesDep,
+    x_api_key: ApiKey = None,
+    force: Force = False,
+) -> SubmitResponse:
+    check_api_key(services.settings, x_api_key)
+    check_rate(services.redis, services.settings, _client(request, x_api_key))
+    check_backlog(services.redis, services.settings)
+    accepted = submit(services, submission, force)
+    if accepted.duplicate:
+        response.status_code = 200
+    return _response(accepted)
+
+
+def _batch_items(body: bytes, content_type: str) -> list[Any]:
+    try:
+        if "ndjson" in content_type:
+            return [json.loads(line) for line in body.decode().splitlines() if line.strip()]
+        items = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Problem(400, "Malformed body", f"not valid JSON or NDJSON: {exc}") from exc
+    if not isinstance(items, list):
+        raise Problem(
+            422,
+            "Invalid request",
+            "a batch is a JSON array of articles",
+            [{"field": "body", "reason": "expected an array"}],
+        )
+    return items
+
+
+@router.post("/batch", status_code=202)
+async def submit_batch(
+    request: Request,
+    services: ServicesDep,
+    x_api_key: ApiKey = None,
+    force: Force = False,
+) -> JSONResponse:
+    """A JSON array or NDJSON (``application/x-ndjson``); each item succeeds or fails alone."""
+
+    items = _batch_items(await request.body(), request.headers.get("content-type", ""))
+    limit = services.settings.max_batch_articles
+    if not items or len(items) > limit:
+        raise Problem(
+            422,
+            "Invalid batch",
+            f"a batch holds 1 to {limit} articles, got {len(items)}",
+            [{"field": "body", "reason": f"1 to {limit} items"}],
+        )
+    check_api_key(services.settings, x_api_key)
+    check_rate(services.redis, services.settings, _client(request, x_api_key), cost=len(items))
+    check_backlog(services.redis, services.settings)
+
+    def run() -> list[dict[str, Any]]:
+        results: list[dict[str, Any]] = []
+        for index, item in enumerate(items):
+            try:
+                submission = ArticleSubmission.model_validate(item)
+            except ValidationError as exc:
+                errors = [
+                    {**e, "field": f"{index}.{e['field']}"} for e in field_errors(exc.errors())
+                ]
+                results.append(
+                    {"index": index, "error": problem_body(422, "Invalid article", errors=errors)}
+                )
+                continue
+            results.append(
+                {"index": index, **_response(submit(services, submission, force)).model_dump()}
+            )
+        return results
+
+    results = await run_in_threadpool(run)
+    accepted = sum("id" in r for r in results)
+    status = 202 if accepted else 422
+    return JSONResponse(
+        {"accepted": accepted, "rejected": len(results) - accepted, "items": results},
+        status_code=status,
+    )
+
+
+@router.get("/{article_id}", response_model=ArticleResult, response_model_exclude_none=False)
+def get_article(article_id: str, services: ServicesDep, x_api_key: ApiKey = None) -> ArticleResult:
+    check_api_key(services.settings, x_api_key)
+    result = services.store.get(article_id)
+    if result is None:
+        raise Problem(404, "Not found", f"no article with id {article_id!r}")
+    return result
+
+
+@router.delete("/{article_id}", status_code=204)
+def delete_article(article_id: str, services: ServicesDep, x_api_key: ApiKey = None) -> Response:
+    check_api_key(services.settings, x_api_key)
+    if not services.store.delete(article_id):
+        raise Problem(404, "Not found", f"no article with id {article_id!r}")
+    return Response(status_code=204)

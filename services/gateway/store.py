@@ -1,0 +1,87 @@
+"""Where articles live: one JSON document per article and an event stream per article, in Redis.
+
+The gateway creates records, the collector updates them; both go through this module so the key
+layout is written down once.
+"""
+
+from collections.abc import Callable
+
+from redis import Redis
+from redis.client import Pipeline
+
+from shared.models import ArticleEvent, ArticleResult
+
+PREFIX = "newsflow"
+EVENTS_MAXLEN = 200
+
+
+def article_key(article_id: str) -> str:
+    return f"{PREFIX}:article:{article_id}"
+
+
+def events_key(article_id: str) -> str:
+    return f"{PREFIX}:events:{article_id}"
+
+
+INDEX_KEY = f"{PREFIX}:articles"  # sorted set: article id by submission time
+
+
+class ArticleStore:
+    def __init__(self, redis: Redis, ttl_seconds: int = 0) -> None:
+        self.redis = redis
+        self.ttl = ttl_seconds or None
+
+    def get(self, article_id: str) -> ArticleResult | None:
+        raw = self.redis.get(article_key(article_id))
+        return ArticleResult.model_validate_json(raw) if raw else None
+
+    def delete(self, article_id: str) -> bool:
+        with self.redis.pipeline() as pipe:
+            pipe.delete(article_key(article_id), events_key(article_id))
+            pipe.zrem(INDEX_KEY, article_id)
+            deleted = pipe.execute()[0]
+        return bool(deleted)
+
+    def create(self, result: ArticleResult, event: ArticleEvent, replace: bool = False) -> bool:
+        """Store a new run of an article; False if one exists and ``replace`` is off."""
+        key = article_key(result.id)
+        if not self.redis.set(key, result.model_dump_json(), nx=not replace, ex=self.ttl):
+            return False
+        with self.redis.pipeline() as pipe:
+            pipe.delete(events_key(result.id))
+            self._add_events(pipe, result.id, [event])
+            pipe.zadd(INDEX_KEY, {result.id: result.submitted_at.timestamp()})
+            pipe.execute()
+        return True
+
+    def update(
+        self,
+        article_id: str,
+        change: Callable[[ArticleResult], tuple[ArticleResult, list[ArticleEvent]]],
+    ) -> list[ArticleEvent]:
+        """Apply ``change`` atomically (optimistic locking), storing its events with the result."""
+        key = article_key(article_id)
+        events: list[ArticleEvent] = []
+
+        def attempt(pipe: Pipeline) -> None:
+            nonlocal events
+            raw = pipe.get(key)
+            if raw is None:
+                events = []
+                return
+            updated, events = change(ArticleResult.model_validate_json(raw))
+            if not events:
+                return
+            pipe.multi()
+            pipe.set(key, updated.model_dump_json(), ex=self.ttl)
+            self._add_events(pipe, article_id, events)
+
+        self.redis.transaction(attempt, key)
+        return events
+
+    def _add_events(self, pipe: Pipeline, article_id: str, events: list[ArticleEvent]) -> None:
+        stream = events_key(article_id)
+        for event in events:
+            pipe.xadd(stream, {"event": event.model_dump_json()}, maxlen=EVENTS_MAXLEN)
+        if self.ttl:
+            pipe.expire(stream, self.ttl)

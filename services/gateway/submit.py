@@ -1,0 +1,55 @@
+"""Accepting one article: idempotent record creation, then the ingest task sent by name."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from services.gateway.broker import send_ingest
+from services.gateway.deps import Services
+from services.gateway.ids import article_id, new_run_id
+from shared.models import ArticleEvent, ArticleResult, ArticleSubmission, IngestRequest
+
+
+@dataclass(frozen=True)
+class Accepted:
+    id: str
+    status: str
+    duplicate: bool
+
+
+def submit(services: Services, submission: ArticleSubmission, force: bool = False) -> Accepted:
+    """Queue ``submission`` unless the same content is already known (then return its record).
+
+    A failed article is run again on resubmission; a queued, processing or done one only with
+    ``force``.
+    """
+    aid = article_id(submission)
+    existing = services.store.get(aid)
+    if existing is not None and not force and existing.status != "failed":
+        return Accepted(aid, existing.status, duplicate=True)
+
+    now = datetime.now(UTC)
+    record = ArticleResult(
+        id=aid,
+        run_id=new_run_id(),
+        content_type=submission.kind,
+        url=str(submission.url) if submission.url else None,
+        options=submission.options,
+        submitted_at=now,
+        updated_at=now,
+    )
+    event = ArticleEvent(
+        article_id=aid, run_id=record.run_id, type="queued", status="queued", at=now
+    )
+    if not services.store.create(record, event, replace=existing is not None):
+        # Lost a race with an identical submission: that one runs.
+        current = services.store.get(aid)
+        return Accepted(aid, current.status if current else "queued", duplicate=True)
+    try:
+        send_ingest(
+            services.celery,
+            IngestRequest(article_id=aid, run_id=record.run_id, submission=submission),
+        )
+    except Exception:
+        services.store.delete(aid)  # never leave a record that no task will ever finish
+        raise
+    return Accepted(aid, "queued", duplicate=False)

@@ -1,0 +1,40 @@
+"""Celery shell of the ingest stage: fetch, build the Document, fan out to the NLP stages."""
+
+from typing import Any
+
+from celery import Task
+from services.ingest.core import build_document
+from services.ingest.fetch import fetch_url
+
+from shared.celery_app import make_celery
+from shared.models import Document, IngestRequest, StageRequest
+from shared.names import TASK_EXTRACTION, TASK_INGEST, TASK_SUMMARIZATION
+from shared.settings import get_settings
+from shared.stage import ids_of, run_stage
+
+settings = get_settings()
+app = make_celery("ingest", settings)
+
+
+def fan_out(task: Task, request: IngestRequest, document: Document) -> None:
+    message = StageRequest(
+        article_id=request.article_id,
+        run_id=request.run_id,
+        document=document,
+        options=request.submission.options,
+    ).model_dump(mode="json")
+    for name in (TASK_EXTRACTION, TASK_SUMMARIZATION):
+        task.app.send_task(name, args=[message])
+
+
+@app.task(name=TASK_INGEST, bind=True, max_retries=settings.task_max_retries)
+def ingest_article(self: Task, payload: dict[str, Any]) -> str:
+    def produce() -> Document:
+        request = IngestRequest.model_validate(payload)
+        submission = request.submission
+        fetched = fetch_url(str(submission.url), settings) if submission.kind == "url" else None
+        document = build_document(request.article_id, submission, settings, fetched)
+        fan_out(self, request, document)
+        return document
+
+    return run_stage(self, "ingest", ids_of(payload), produce)

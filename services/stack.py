@@ -1,0 +1,150 @@
+"""The whole system as local processes: ``make dev`` runs this module in the foreground.
+
+``COMMANDS`` is the single list of service commands; docker-compose.yml runs the same ones (a
+static test checks it), and the integration tests start them through ``Stack`` as well. Bind
+addresses and ports come from the environment (UVICORN_HOST/PORT, FLOWER_ADDRESS/PORT), so the
+commands themselves are identical everywhere.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Final
+
+from services.localredis import port_in_use, start_redis
+
+CELERY_WORKER: Final = [
+    "celery",
+    "--app",
+    "{app}",
+    "worker",
+    "--queues",
+    "{queue}",
+    "--hostname",
+    "{node}@%h",
+    "--loglevel",
+    "INFO",
+]
+
+
+def _worker(app: str, queue: str, node: str | None = None) -> list[str]:
+    return [arg.format(app=app, queue=queue, node=node or queue) for arg in CELERY_WORKER]
+
+
+COMMANDS: Final[dict[str, list[str]]] = {
+    "gateway": ["uvicorn", "--factory", "services.gateway.app:create_app", "--no-access-log"],
+    "collector": _worker("services.gateway.collector", "results", node="collector"),
+    "ingest": _worker("services.ingest.worker", "ingest"),
+    "extraction": _worker("services.extraction.worker", "extraction"),
+    "summarization": _worker("services.summarization.worker", "summarization"),
+    "flower": ["celery", "--app", "services.gateway.broker", "flower"],
+}
+
+LOCAL_ENV: Final[dict[str, str]] = {
+    "UVICORN_HOST": "127.0.0.1",
+    "UVICORN_PORT": "8000",
+    "FLOWER_ADDRESS": "127.0.0.1",
+    "FLOWER_PORT": "5555",
+    "FLOWER_BASIC_AUTH": "newsflow:newsflow",
+    "PYTHONUNBUFFERED": "1",
+}
+DEFAULT_REDIS_PORT: Final = 6390
+STOP_GRACE_SECONDS: Final = 15.0
+
+
+@dataclass
+class Stack:
+    """Starts and stops the service processes, each with its log file."""
+
+    env: dict[str, str]
+    log_dir: Path
+    new_session: bool = True
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    _logs: list[IO[bytes]] = field(default_factory=list)
+
+    def start(self, *names: str) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        bin_dir = Path(sys.executable).parent
+        for name in names or tuple(COMMANDS):
+            argv = list(COMMANDS[name])
+            argv[0] = str(bin_dir / argv[0]) if (bin_dir / argv[0]).exists() else argv[0]
+            log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed in stop()
+            self._logs.append(log)
+            self.processes[name] = subprocess.Popen(
+                argv,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=self.new_session,
+            )
+
+    def stop(self, *names: str, sig: int = signal.SIGTERM) -> None:
+        targets = {n: p for n, p in self.processes.items() if not names or n in names}
+        for process in targets.values():
+            if process.poll() is None:
+                process.send_signal(sig)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for process in targets.values():
+            try:
+                process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for name in targets:
+            del self.processes[name]
+        if not self.processes:
+            for log in self._logs:
+                log.close()
+            self._logs.clear()
+
+    def exited(self) -> dict[str, int]:
+        return {n: p.returncode for n, p in self.processes.items() if p.poll() is not None}
+
+
+def local_env(redis_url: str) -> dict[str, str]:
+    env = {**os.environ, **{k: os.environ.get(k, v) for k, v in LOCAL_ENV.items()}}
+    env["REDIS_URL"] = redis_url
+    return env
+
+
+def main() -> int:
+    """Foreground run: Ctrl-C (SIGINT to the whole process group) stops every process cleanly."""
+    root = Path.cwd()
+    redis_process = None
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        port = int(os.environ.get("NEWSFLOW_REDIS_PORT", DEFAULT_REDIS_PORT))
+        if port_in_use(port):
+            print(f"port {port} is taken: set NEWSFLOW_REDIS_PORT or REDIS_URL", file=sys.stderr)
+            return 1
+        redis_process = start_redis(port, root / ".data" / "redis", new_session=False)
+        redis_url = f"redis://127.0.0.1:{port}/0"
+    env = local_env(redis_url)
+    stack = Stack(env, root / ".data" / "logs", new_session=False)
+    stack.start()
+    print(f"Newsflow is up (Redis {redis_url}); logs in .data/logs/")
+    print(f"  gateway  http://{env['UVICORN_HOST']}:{env['UVICORN_PORT']}/docs")
+    user = env["FLOWER_BASIC_AUTH"].split(":")[0]
+    print(f"  flower   http://{env['FLOWER_ADDRESS']}:{env['FLOWER_PORT']}/  (user {user})")
+    print("Ctrl-C stops everything.")
+    try:
+        while not stack.exited():
+            time.sleep(0.5)
+        print(f"a service exited: {stack.exited()}; stopping", file=sys.stderr)
+        return_code = 1
+    except KeyboardInterrupt:
+        return_code = 0
+    # The terminal already sent SIGINT to the group; SIGTERM covers anyone who ignored it.
+    stack.stop()
+    if redis_process is not None:
+        redis_process.terminate()
+        redis_process.wait(10)
+    return return_code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,60 @@
+"""The one Celery app factory: every process gets the same deliberate settings (DESIGN §3)."""
+
+from typing import Any
+
+from celery import Celery
+from kombu.entity import Queue
+
+from shared.names import (
+    QUEUE_EXTRACTION,
+    QUEUE_INGEST,
+    QUEUE_RESULTS,
+    QUEUE_SUMMARIZATION,
+    TASK_ROUTES,
+)
+from shared.settings import Settings, get_settings
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    """Celery settings as a plain dict, so tests can check them without a broker."""
+    # Redis redelivers an unacked message after the visibility timeout: keep it well past the hard
+    # time limit (and any retry countdown) or a slow task would run twice.
+    visibility_timeout = max(300, 4 * settings.task_time_limit)
+    return {
+        "broker_url": settings.redis_url,
+        "result_backend": settings.redis_url,
+        "broker_connection_retry_on_startup": True,
+        "broker_connection_max_retries": settings.redis_connect_retries,
+        "broker_transport_options": {"visibility_timeout": visibility_timeout},
+        "result_backend_transport_options": {"retry_policy": {"timeout": 5.0}},
+        # JSON only: messages are Pydantic models dumped to JSON, never pickles.
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "task_routes": TASK_ROUTES,
+        "task_queues": [
+            Queue(q) for q in (QUEUE_INGEST, QUEUE_EXTRACTION, QUEUE_SUMMARIZATION, QUEUE_RESULTS)
+        ],
+        "task_create_missing_queues": False,
+        # A task is acknowledged only when it finished, and a worker that dies mid-task gives the
+        # message back: a crashed worker loses no article.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "worker_concurrency": settings.worker_concurrency,
+        "task_soft_time_limit": settings.task_soft_time_limit,
+        "task_time_limit": settings.task_time_limit,
+        "result_expires": settings.result_expires_seconds,
+        # Flower builds its view from these events.
+        "worker_send_task_events": True,
+        "task_send_sent_event": True,
+        "task_track_started": True,
+        "worker_hijack_root_logger": False,
+        "enable_utc": True,
+    }
+
+
+def make_celery(name: str, settings: Settings | None = None) -> Celery:
+    app = Celery(name)
+    app.conf.update(celery_config(settings or get_settings()))
+    return app

@@ -1,0 +1,44 @@
+"""Pydantic models for every message that crosses a service boundary.
+
+Each top-level message carries ``schema_version`` so a consumer can refuse what it does not know.
+"""
+
+from shared.models.document import Document, Paragraph, Sentence
+from shared.models.extraction import (
+    DateMention,
+    Entity,
+    Extraction,
+    Keyphrase,
+    Mention,
+    Place,
+    Quote,
+)
+from shared.models.messages import IngestRequest, StageError, StageOutcome, StageRequest
+from shared.models.result import ArticleEvent, ArticleResult, StageStatus
+from shared.models.submission import ArticleOptions, ArticleSubmission, SummaryOptions
+from shared.models.summary import Summary, SummarySentence
+
+__all__ = [
+    "ArticleEvent",
+    "ArticleOptions",
+    "ArticleResult",
+    "ArticleSubmission",
+    "DateMention",
+    "Document",
+    "Entity",
+    "Extraction",
+    "IngestRequest",
+    "Keyphrase",
+    "Mention",
+    "Paragraph",
+    "Place",
+    "Quote",
+    "Sentence",
+    "StageError",
+    "StageOutcome",
+    "StageRequest",
+    "StageStatus",
+    "Summary",
+    "SummaryOptions",
+    "SummarySentence",
+]

@@ -1,0 +1,67 @@
+"""The extraction stage's output: who, what, where and when an article is about."""
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Mention(BaseModel):
+    start: int = Field(ge=0, description="character offset into Document.text")
+    end: int = Field(ge=0, description="exclusive")
+    text: str
+    sentence: int = Field(ge=0)
+
+
+class Entity(BaseModel):
+    id: str = Field(description="stable within the article: TYPE:canonical-name")
+    name: str = Field(description="canonical name: the longest full form used in the article")
+    type: str = Field(description="OntoNotes-style: PERSON, ORG, GPE, LOC, NORP, EVENT, FAC, ...")
+    count: int = Field(ge=1)
+    first_offset: int = Field(ge=0)
+    salience: float = Field(ge=0, le=1)
+    mentions: list[Mention]
+
+
+class DateMention(BaseModel):
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    sentence: int = Field(ge=0)
+    value: date | None = Field(None, description="ISO date (start of a range)")
+    end_value: date | None = Field(None, description="end of a range, if the text gives one")
+    granularity: Literal["day", "month", "year"] | None = None
+
+
+class Quote(BaseModel):
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    sentence: int = Field(ge=0)
+    speaker: str | None = None
+    speaker_entity: str | None = Field(None, description="Entity.id of the speaker")
+
+
+class Place(BaseModel):
+    entity: str = Field(description="Entity.id")
+    name: str
+    country_code: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    source_id: str | None = Field(None, description="e.g. geonames:2022890")
+
+
+class Keyphrase(BaseModel):
+    text: str
+    score: float = Field(ge=0)
+    count: int = Field(ge=1)
+
+
+class Extraction(BaseModel):
+    schema_version: Literal[1] = 1
+    model: str = Field(description="NER model name and version")
+    entities: list[Entity] = Field(default_factory=list)
+    dates: list[DateMention] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    places: list[Place] = Field(default_factory=list)
+    keyphrases: list[Keyphrase] = Field(default_factory=list)

@@ -1,0 +1,58 @@
+"""What the gateway stores and serves for one article, and the events it publishes."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from shared.models.document import Document
+from shared.models.extraction import Extraction
+from shared.models.messages import StageError
+from shared.models.submission import ArticleOptions, ContentKind
+from shared.models.summary import Summary
+from shared.names import Stage
+
+ArticleStatus = Literal["queued", "processing", "done", "failed"]
+
+
+class StageStatus(BaseModel):
+    status: Literal["pending", "done", "failed"] = "pending"
+    worker: str | None = None
+    task_id: str | None = None
+    attempts: int = 0
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    duration_ms: float | None = None
+    error: StageError | None = None
+
+
+def _pending_stages() -> dict[Stage, StageStatus]:
+    return {"ingest": StageStatus(), "extraction": StageStatus(), "summarization": StageStatus()}
+
+
+class ArticleResult(BaseModel):
+    schema_version: Literal[1] = 1
+    id: str
+    run_id: str
+    status: ArticleStatus = "queued"
+    content_type: ContentKind
+    url: str | None = None
+    options: ArticleOptions = Field(default_factory=ArticleOptions)
+    submitted_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None = None
+    stages: dict[Stage, StageStatus] = Field(default_factory=_pending_stages)
+    error: StageError | None = None
+    document: Document | None = None
+    extraction: Extraction | None = None
+    summary: Summary | None = None
+
+
+class ArticleEvent(BaseModel):
+    schema_version: Literal[1] = 1
+    article_id: str
+    run_id: str
+    type: Literal["queued", "stage_done", "stage_failed", "done", "failed"]
+    stage: Stage | None = None
+    status: ArticleStatus
+    at: datetime

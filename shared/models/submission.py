@@ -1,0 +1,64 @@
+"""What a client submits: one article as text, HTML or a URL, with optional metadata."""
+
+from datetime import date, datetime
+from typing import Literal, Self
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, model_validator
+
+ContentKind = Literal["text", "html", "url"]
+
+
+class SummaryOptions(BaseModel):
+    """Summary length: a number of sentences or a ratio of the article's sentences, not both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sentences: int | None = Field(None, ge=1, le=50)
+    ratio: float | None = Field(None, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _one_budget(self) -> Self:
+        if self.sentences is not None and self.ratio is not None:
+            raise ValueError("give either 'sentences' or 'ratio', not both")
+        return self
+
+
+class ArticleOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    summary: SummaryOptions = Field(default_factory=SummaryOptions)
+
+
+class ArticleSubmission(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    schema_version: Literal[1] = 1
+    text: str | None = Field(None, min_length=1)
+    html: str | None = Field(None, min_length=1)
+    url: AnyHttpUrl | None = None
+    title: str | None = Field(None, max_length=1000)
+    source: str | None = Field(None, max_length=200)
+    published_at: date | datetime | None = None
+    language: str | None = Field(None, pattern=r"^[a-z]{2}$", description="ISO 639-1, if known")
+    callback_url: AnyHttpUrl | None = None
+    options: ArticleOptions = Field(default_factory=ArticleOptions)
+
+    @model_validator(mode="after")
+    def _exactly_one_content(self) -> Self:
+        given = [k for k in ("text", "html", "url") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of 'text', 'html' or 'url'"
+                + (f" (got {', '.join(given)})" if given else "")
+            )
+        return self
+
+    @property
+    def kind(self) -> ContentKind:
+        if self.text is not None:
+            return "text"
+        return "html" if self.html is not None else "url"
+
+    @property
+    def content(self) -> str:
+        return self.text or self.html or str(self.url)

@@ -1,0 +1,32 @@
+"""Task and queue names: the only thing services need to know to message each other.
+
+Tasks are sent by name (``send_task``), so no service imports another's code.
+"""
+
+from typing import Final, Literal
+
+Stage = Literal["ingest", "extraction", "summarization"]
+STAGES: Final[tuple[Stage, ...]] = ("ingest", "extraction", "summarization")
+
+QUEUE_INGEST: Final = "ingest"
+QUEUE_EXTRACTION: Final = "extraction"
+QUEUE_SUMMARIZATION: Final = "summarization"
+QUEUE_RESULTS: Final = "results"
+
+TASK_INGEST: Final = "ingest.article"
+TASK_EXTRACTION: Final = "extraction.article"
+TASK_SUMMARIZATION: Final = "summarization.article"
+TASK_COLLECT: Final = "results.collect"
+
+TASK_ROUTES: Final[dict[str, dict[str, str]]] = {
+    TASK_INGEST: {"queue": QUEUE_INGEST},
+    TASK_EXTRACTION: {"queue": QUEUE_EXTRACTION},
+    TASK_SUMMARIZATION: {"queue": QUEUE_SUMMARIZATION},
+    TASK_COLLECT: {"queue": QUEUE_RESULTS},
+}
+
+STAGE_QUEUES: Final[dict[Stage, str]] = {
+    "ingest": QUEUE_INGEST,
+    "extraction": QUEUE_EXTRACTION,
+    "summarization": QUEUE_SUMMARIZATION,
+}

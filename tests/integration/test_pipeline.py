@@ -1,0 +1,123 @@
+"""The seed article through the whole system: HTTP in, Celery stages, collector, HTTP out."""
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import SEEDS
+from tests.integration.conftest import FLOWER_AUTH, Running, wait_finished, wait_until
+
+pytestmark = pytest.mark.integration
+SEED = SEEDS / "vostok-2022-china-russia.txt"
+
+
+@pytest.fixture(scope="module")
+def seed_result(running: Running) -> dict[str, Any]:
+    with httpx.Client(base_url=running.gateway, timeout=30) as client:
+        response = client.post("/articles", json={"text": SEED.read_text(), "source": "seed"})
+        assert response.status_code == 202, response.text
+        body = response.json()
+        assert body["duplicate"] is False
+        result = wait_finished(client, body["id"])
+    if result["status"] != "done":
+        print(running.logs())
+    return result
+
+
+def names_of(result: dict[str, Any], *types: str) -> set[str]:
+    return {e["name"] for e in result["extraction"]["entities"] if e["type"] in types}
+
+
+def test_seed_article_is_done_with_every_stage_timed(seed_result: dict[str, Any]) -> None:
+    assert seed_result["status"] == "done", seed_result.get("error")
+    for stage in ("ingest", "extraction", "summarization"):
+        status = seed_result["stages"][stage]
+        assert status["status"] == "done"
+        assert status["duration_ms"] > 0
+        assert status["worker"].startswith(f"{stage}@")
+        assert status["finished_at"] >= status["started_at"]
+
+
+def test_seed_document_has_title_language_and_sentences(seed_result: dict[str, Any]) -> None:
+    document = seed_result["document"]
+    assert document["language"] == "en"
+    assert "China sends troops to Russia" in document["title"]
+    text = document["text"]
+    assert len(document["sentences"]) >= 12
+    for sentence in document["sentences"]:
+        assert text[sentence["start"] : sentence["end"]].strip()
+
+
+def test_seed_people_and_places(seed_result: dict[str, Any]) -> None:
+    people = names_of(seed_result, "PERSON")
+    assert {"Xi Jinping", "Vladimir Putin", "Nancy Pelosi"} <= people
+    places = names_of(seed_result, "GPE", "LOC")
+    assert {"Khabarovsk", "Taiwan", "Russia"} <= places
+
+
+def test_seed_summary_sentences_are_article_sentences(seed_result: dict[str, Any]) -> None:
+    document, summary = seed_result["document"], seed_result["summary"]
+    assert summary["method"] and summary["method_version"]
+    assert 1 <= len(summary["sentences"]) <= len(document["sentences"])
+    for sentence in summary["sentences"]:
+        assert document["text"][sentence["start"] : sentence["end"]] == sentence["text"]
+        source = document["sentences"][sentence["index"]]
+        assert (source["start"], source["end"]) == (sentence["start"], sentence["end"])
+    indices = [s["index"] for s in summary["sentences"]]
+    assert indices == sorted(indices)
+
+
+def test_resubmission_returns_same_id_without_a_second_run(
+    running: Running, client: httpx.Client, seed_result: dict[str, Any]
+) -> None:
+    again = client.post(
+        "/articles", json={"text": "  " + SEED.read_text().replace("\n", "\n\n") + "\n"}
+    )
+    assert again.status_code == 200
+    assert again.json() == {**again.json(), "id": seed_result["id"], "duplicate": True}
+    after = client.get(f"/articles/{seed_result['id']}").json()
+    assert after["run_id"] == seed_result["run_id"]
+    assert {s: v["task_id"] for s, v in after["stages"].items()} == {
+        s: v["task_id"] for s, v in seed_result["stages"].items()
+    }
+
+
+def test_flower_lists_the_seed_article_tasks_as_success(
+    running: Running, seed_result: dict[str, Any]
+) -> None:
+    wanted = {"ingest.article", "extraction.article", "summarization.article"}
+
+    def seen() -> dict[str, str] | None:
+        tasks = httpx.get(f"{running.flower}/api/tasks", auth=FLOWER_AUTH, timeout=10).json()
+        states = {
+            t["name"]: t["state"]
+            for t in tasks.values()
+            if t.get("name") in wanted and seed_result["id"] in str(t.get("args"))
+        }
+        return states if set(states) == wanted and set(states.values()) == {"SUCCESS"} else None
+
+    states = wait_until(seen, 30, "flower to show the seed article's tasks")
+    assert states == dict.fromkeys(wanted, "SUCCESS")
+
+
+def test_force_reruns_the_pipeline(client: httpx.Client, seed_result: dict[str, Any]) -> None:
+    response = client.post("/articles?force=true", json={"text": SEED.read_text()})
+    assert response.status_code == 202
+    rerun = wait_finished(client, seed_result["id"])
+    assert rerun["status"] == "done"
+    assert rerun["run_id"] != seed_result["run_id"]
+
+
+def test_events_stream_replays_and_ends_when_done(
+    client: httpx.Client, seed_result: dict[str, Any]
+) -> None:
+    kinds: list[str] = []
+    with client.stream("GET", f"/articles/{seed_result['id']}/events") as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        for line in response.iter_lines():
+            if line.startswith("event: "):
+                kinds.append(line.removeprefix("event: "))
+    assert kinds[0] == "queued"
+    assert kinds.count("stage_done") == 3
+    assert kinds[-1] == "done"

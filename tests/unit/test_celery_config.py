@@ -1,0 +1,20 @@
+from shared.celery_app import celery_config
+from shared.names import TASK_ROUTES
+from shared.settings import Settings
+
+
+def test_reliability_settings_are_deliberate() -> None:
+    settings = Settings(redis_url="redis://example:6379/0", task_time_limit=200)
+    conf = celery_config(settings)
+    assert conf["accept_content"] == ["json"] and conf["task_serializer"] == "json"
+    assert conf["task_acks_late"] and conf["task_reject_on_worker_lost"]
+    assert conf["worker_prefetch_multiplier"] == 1
+    assert conf["worker_send_task_events"] and conf["task_send_sent_event"]
+    assert conf["broker_transport_options"]["visibility_timeout"] > settings.task_time_limit
+    assert conf["task_soft_time_limit"] < conf["task_time_limit"]
+    assert conf["task_routes"] == TASK_ROUTES
+
+
+def test_every_task_routes_to_its_own_queue() -> None:
+    queues = [route["queue"] for route in TASK_ROUTES.values()]
+    assert len(set(queues)) == len(queues) == 4
