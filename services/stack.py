@@ -54,6 +54,8 @@ LOCAL_ENV: Final[dict[str, str]] = {
 }
 DEFAULT_REDIS_PORT: Final = 6390
 STOP_GRACE_SECONDS: Final = 15.0
+# Flower keeps no state (FLOWER_PERSISTENT is off) but lingers retrying a stopped broker.
+STOP_GRACE_OVERRIDES: Final = {"flower": 3.0}
 
 
 @dataclass
@@ -87,10 +89,11 @@ class Stack:
         for process in targets.values():
             if process.poll() is None:
                 process.send_signal(sig)
-        deadline = time.monotonic() + STOP_GRACE_SECONDS
-        for process in targets.values():
+        started = time.monotonic()
+        for name, process in targets.items():
+            grace = STOP_GRACE_OVERRIDES.get(name, STOP_GRACE_SECONDS)
             try:
-                process.wait(max(0.1, deadline - time.monotonic()))
+                process.wait(max(0.1, started + grace - time.monotonic()))
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
@@ -131,13 +134,15 @@ def main() -> int:
     user = env["FLOWER_BASIC_AUTH"].split(":")[0]
     print(f"  flower   http://{env['FLOWER_ADDRESS']}:{env['FLOWER_PORT']}/  (user {user})")
     print("Ctrl-C stops everything.")
-    try:
-        while not stack.exited():
-            time.sleep(0.5)
+    stopping: list[int] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        # Explicit, because a shell may start us with SIGINT ignored.
+        signal.signal(sig, lambda signum, _frame: stopping.append(signum))
+    while not stopping and not stack.exited():
+        time.sleep(0.2)
+    return_code = 0 if stopping else 1
+    if not stopping:
         print(f"a service exited: {stack.exited()}; stopping", file=sys.stderr)
-        return_code = 1
-    except KeyboardInterrupt:
-        return_code = 0
     # The terminal already sent SIGINT to the group; SIGTERM covers anyone who ignored it.
     stack.stop()
     if redis_process is not None:

@@ -5,9 +5,10 @@ every knob (and its default) in one place; README.md's configuration table mirro
 """
 
 from functools import lru_cache
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -23,7 +24,9 @@ class Settings(BaseSettings):
     max_batch_bytes: int = Field(20_000_000, gt=0, description="largest batch body, bytes")
     rate_limit_per_minute: int = Field(600, ge=0, description="submissions per client; 0 = off")
     max_queue_depth: int = Field(10_000, gt=0, description="past this, submissions get 429")
-    api_keys: list[str] = Field(default_factory=list, description="X-API-Key values; empty = off")
+    api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="comma-separated X-API-Key values; empty = no keys"
+    )
     article_ttl_seconds: int = Field(30 * 24 * 3600, ge=0, description="0 keeps results forever")
     readiness_timeout_seconds: float = Field(1.0, gt=0)
 
@@ -46,6 +49,13 @@ class Settings(BaseSettings):
     # Summarization.
     summary_sentences: int = Field(3, gt=0, description="default summary length")
     summary_max_sentences: int = Field(50, gt=0)
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [key.strip() for key in value.split(",") if key.strip()]
+        return value
 
 
 @lru_cache(maxsize=1)

@@ -3,9 +3,11 @@
 from typing import Any
 
 from celery import Task
+from celery.signals import worker_process_init
+
 from services.ingest.core import build_document
 from services.ingest.fetch import fetch_url
-
+from services.ingest.language import identifier
 from shared.celery_app import make_celery
 from shared.models import Document, IngestRequest, StageRequest
 from shared.names import TASK_EXTRACTION, TASK_INGEST, TASK_SUMMARIZATION
@@ -14,6 +16,11 @@ from shared.stage import ids_of, run_stage
 
 settings = get_settings()
 app = make_celery("ingest", settings)
+
+
+@worker_process_init.connect
+def _load_language_model(**_: Any) -> None:
+    identifier()
 
 
 def fan_out(task: Task, request: IngestRequest, document: Document) -> None:

@@ -16,9 +16,9 @@ SEED = SEEDS / "vostok-2022-china-russia.txt"
 def seed_result(running: Running) -> dict[str, Any]:
     with httpx.Client(base_url=running.gateway, timeout=30) as client:
         response = client.post("/articles", json={"text": SEED.read_text(), "source": "seed"})
-        assert response.status_code == 202, response.text
+        # 200 when another module already sent the seeds in this session
+        assert response.status_code in (200, 202), response.text
         body = response.json()
-        assert body["duplicate"] is False
         result = wait_finished(client, body["id"])
     if result["status"] != "done":
         print(running.logs())

@@ -66,7 +66,9 @@ def test_redis_keeps_an_append_only_file_on_a_volume(compose: dict[str, Any]) ->
     assert "healthcheck" in redis and "ports" not in redis
 
 
-def test_every_service_waits_for_a_healthy_redis_and_has_a_healthcheck(compose: dict[str, Any]) -> None:
+def test_every_service_waits_for_a_healthy_redis_and_has_a_healthcheck(
+    compose: dict[str, Any],
+) -> None:
     for name, service in compose["services"].items():
         assert "healthcheck" in service, name
         if name != "redis":

@@ -1,0 +1,38 @@
+"""A message no stage can use is reported as failed and does not block its queue."""
+
+from typing import Any
+
+import httpx
+import pytest
+
+from shared.celery_app import make_celery
+from shared.names import TASK_EXTRACTION
+from shared.settings import Settings
+from tests.conftest import RedisServer
+from tests.integration.conftest import FLOWER_AUTH, Running, wait_finished, wait_until
+
+pytestmark = pytest.mark.integration
+
+
+def test_poison_message_fails_alone(
+    running: Running, redis_server: RedisServer, client: httpx.Client
+) -> None:
+    celery = make_celery("test-sender", Settings(redis_url=redis_server.url))
+    poison = celery.send_task(
+        TASK_EXTRACTION,
+        args=[{"article_id": "a_poison", "run_id": "r", "document": "not a document"}],
+    )
+
+    def poison_task() -> dict[str, Any] | None:
+        task: dict[str, Any] = httpx.get(
+            f"{running.flower}/api/task/info/{poison.id}", auth=FLOWER_AUTH, timeout=10
+        ).json()
+        return task if task.get("state") == "SUCCESS" else None
+
+    task = wait_until(poison_task, 30, "the poison message to be handled")
+    assert "failed" in str(task["result"])
+
+    response = client.post(
+        "/articles", json={"text": "Kenya's tea exports rose in March, the board said."}
+    )
+    assert wait_finished(client, response.json()["id"])["status"] == "done"
