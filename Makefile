@@ -34,6 +34,13 @@ test-unit: install
 test-integration: install
 	$(BIN)/python -m pytest -q tests/integration
 
+SUMMARY_DATA ?= ../shared/eval/summaries/bbc-news-dev.jsonl
+NER_DATA ?= ../shared/eval/ner/eng.testa
+
+eval: install
+	$(BIN)/newsflow eval summaries --data $(SUMMARY_DATA) --sentences reference
+	$(BIN)/newsflow eval ner --data $(NER_DATA)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -1,0 +1,1 @@
+"""Summarization stage: extractive summaries of ingested Documents (numpy only, no network)."""
