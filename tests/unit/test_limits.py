@@ -12,7 +12,8 @@ from tests.conftest import RedisServer
 
 @pytest.fixture
 def redis(redis_server: RedisServer) -> Redis:
-    client = Redis.from_url(redis_server.url)
+    # Database 15: the integration stack's workers consume queues in database 0.
+    client = Redis(port=redis_server.port, db=15)
     client.flushdb()
     return client
 
