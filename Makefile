@@ -7,7 +7,7 @@ COMPOSE ?= docker compose
 SERVICE ?= extraction
 N ?= 2
 
-.PHONY: install dev demo test test-unit test-integration lint typecheck eval bench up down logs scale test-compose clean
+.PHONY: install dev demo test test-unit test-integration lint eval train-ner up down logs scale test-compose clean
 
 install: $(VENV)/.installed
 
@@ -40,6 +40,16 @@ NER_DATA ?= ../shared/eval/ner/eng.testa
 eval: install
 	$(BIN)/newsflow eval summaries --data $(SUMMARY_DATA) --sentences reference
 	$(BIN)/newsflow eval ner --data $(NER_DATA)
+
+# Rebuilds services/extraction/models/ner-conll from CoNLL-2003 eng.train (about 25 min, 1 core).
+NER_TRAIN ?= ../shared/eval/ner/eng.train
+train-ner: install
+	OMP_NUM_THREADS=1 $(BIN)/python -m services.extraction.train convert --conll $(NER_TRAIN) --out .data/ner-conll
+	OMP_NUM_THREADS=1 nice -n 10 $(BIN)/python -m spacy train services/extraction/ner_conll.cfg \
+		--code services/extraction/train.py --paths.train .data/ner-conll/train.spacy \
+		--paths.dev .data/ner-conll/dev.spacy --output .data/ner-conll/out
+	$(BIN)/python -m services.extraction.train package .data/ner-conll/out/model-best \
+		--out services/extraction/models/ner-conll
 
 lint: install
 	$(BIN)/ruff check .

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,11 @@ def seed_items() -> list[dict[str, str]]:
     ]
 
 
+def finished(client: httpx.Client, article_id: str) -> dict[str, Any] | None:
+    result: dict[str, Any] = client.get(f"/articles/{article_id}").json()
+    return result if result["status"] in ("done", "failed") else None
+
+
 def check_stack(gateway: str, flower: str) -> None:
     def ready() -> dict[str, Any] | None:
         body: dict[str, Any] = httpx.get(f"{gateway}/readyz", timeout=10).json()
@@ -78,12 +84,7 @@ def check_stack(gateway: str, flower: str) -> None:
             ids = [item["id"] for item in accepted["items"]]
             for item, article_id in zip(items, ids, strict=True):
                 result = wait_for(
-                    lambda a=article_id: (
-                        (r := client.get(f"/articles/{a}").json())["status"] in ("done", "failed")
-                        and r
-                    ),
-                    180,
-                    f"{item['source']} finished",
+                    partial(finished, client, article_id), 180, f"{item['source']} finished"
                 )
                 assert result["status"] == "done", (item["source"], result.get("error"))
                 entities = result["extraction"]["entities"]

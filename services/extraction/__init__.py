@@ -1,0 +1,1 @@
+"""Extraction stage: entities, dates, quotes, places and keyphrases from a Document."""

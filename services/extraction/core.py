@@ -1,0 +1,51 @@
+"""The extraction functional core: what the Celery task calls, free of any messaging concern."""
+
+from spacy.tokens import Doc
+
+from services.extraction.dates import find_dates
+from services.extraction.entities import Span, build_entities
+from services.extraction.keyphrases import keyphrases
+from services.extraction.ner import COARSE, combine
+from services.extraction.pipeline import Pipeline, load_pipeline
+from services.extraction.places import geocode
+from services.extraction.quotes import find_quotes
+from services.extraction.sentences import SentenceIndex
+from shared.models import Document, Extraction
+
+__all__ = ["Pipeline", "extract", "load_pipeline", "named_spans"]
+
+
+def named_spans(pipeline: Pipeline, text: str) -> tuple[Doc, list[Span]]:
+    """The tagged text and its NER spans, both models combined (the small model's if alone)."""
+    doc = pipeline.nlp(text)
+    small = [Span(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    if pipeline.conll is None:
+        return doc, small
+    doc.set_ents([], default="missing")  # a preset entity would constrain the second NER
+    pipeline.conll(doc)
+    conll = [Span(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    return doc, combine(text, conll, small)
+
+
+def extract(pipeline: Pipeline, document: Document) -> Extraction:
+    """Pure given the loaded pipeline: same document in, same extraction out."""
+    text = document.text
+    doc, spans = named_spans(pipeline, text)
+    sentences = SentenceIndex(document)
+    entities = build_entities(spans, text, sentences)
+    names = [s for s in spans if s.label in COARSE or s.label == "MISC"]
+    return Extraction(
+        model=pipeline.model,
+        entities=entities,
+        dates=find_dates(
+            text,
+            document.published_at,
+            sentences,
+            sentences.bounds,
+            entities=names,
+            date_spans=[s for s in spans if s.label == "DATE"],
+        ),
+        quotes=find_quotes(text, sentences, entities),
+        places=geocode(entities, pipeline.gazetteer),
+        keyphrases=keyphrases(doc, [(s.start, s.end, s.label) for s in spans], sentences),
+    )

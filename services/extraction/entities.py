@@ -1,0 +1,190 @@
+"""Merge NER mentions into canonical entities: one entry per thing the article talks about.
+
+Short forms ("Putin", "Xi") are folded into the unique longer name that contains them, so counts
+and salience describe the person, not the string. The canonical name is the longest form used.
+"""
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from services.extraction.sentences import SentenceIndex
+from shared.models import Entity, Mention
+
+# OntoNotes labels that name things; numbers, amounts and times are not entities (DATE -> dates).
+ENTITY_TYPES = frozenset(
+    {
+        "PERSON",
+        "ORG",
+        "GPE",
+        "LOC",
+        "NORP",
+        "EVENT",
+        "FAC",
+        "PRODUCT",
+        "WORK_OF_ART",
+        "LAW",
+        "LANGUAGE",
+        "MISC",
+    }
+)
+# Types whose short forms may stand for a longer name of the same type.
+_SHORT_FORM_TYPES = frozenset({"PERSON", "ORG", "EVENT", "FAC", "WORK_OF_ART", "LAW"})
+# A lone token the tagger gave another type is still a surname when a PERSON starts or ends
+# with it ("Xi" of Xi Jinping, "Putin" of Vladimir Putin).
+_SURNAME_CONFUSABLE = frozenset({"ORG", "GPE", "NORP", "LOC", "PRODUCT", "MISC"})
+
+_LEADING = re.compile(r"^(?:(?:the|The|THE)\s+|[\s\"'“”‘’«»(\[])+")
+_TRAILING = re.compile(r"(?:\s*['’]s?|[\s\"'“”‘’«»)\],.;:!?])+$")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Span:
+    """One NER hit in Document.text coordinates."""
+
+    start: int
+    end: int
+    label: str
+
+
+@dataclass
+class _Cluster:
+    tagged: list[tuple[Mention, str]] = field(default_factory=list)
+
+    @property
+    def mentions(self) -> list[Mention]:
+        return [m for m, _ in self.tagged]
+
+    @property
+    def first(self) -> int:
+        return min(m.start for m, _ in self.tagged)
+
+    @property
+    def label(self) -> str:
+        """Majority type; a tie goes to the type of the earliest mention."""
+        votes = Counter(label for _, label in self.tagged)
+        best = max(votes.values())
+        return next(
+            lab for _, lab in sorted(self.tagged, key=lambda t: t[0].start) if votes[lab] == best
+        )
+
+    @property
+    def name(self) -> str:
+        forms = Counter(_squash(m.text) for m, _ in self.tagged)
+        return max(forms, key=lambda f: (len(f), forms[f]))
+
+    @property
+    def words(self) -> list[str]:
+        return _WORD.findall(_fold(self.name))
+
+
+def slug(name: str) -> str:
+    """ASCII, lower-case, hyphen-separated: the stable half of Entity.id."""
+    return "-".join(_WORD.findall(_fold(name))) or "x"
+
+
+def _fold(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return ascii_text.replace("'", "").lower()
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading article, quotes and a possessive so "the Kremlin's" counts as "Kremlin"."""
+    span = text[start:end]
+    lead = _LEADING.match(span)
+    cut_start = lead.end() if lead else 0
+    tail = _TRAILING.search(span, cut_start)
+    cut_end = tail.start() if tail else len(span)
+    if cut_end <= cut_start:
+        return start, end
+    return start + cut_start, start + cut_end
+
+
+def build_entities(spans: list[Span], text: str, sentences: SentenceIndex) -> list[Entity]:
+    clusters: dict[str, _Cluster] = {}
+    seen: set[tuple[int, int]] = set()
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if span.label not in ENTITY_TYPES:
+            continue
+        start, end = trim(text, span.start, span.end)
+        if (start, end) in seen or not _WORD.search(text[start:end]):
+            continue
+        seen.add((start, end))
+        mention = Mention(start=start, end=end, text=text[start:end], sentence=sentences.of(start))
+        clusters.setdefault(slug(mention.text), _Cluster()).tagged.append((mention, span.label))
+    merged = _merge_short_forms(list(clusters.values()))
+    return _rank(merged, len(text))
+
+
+def _contains(longer: list[str], shorter: list[str]) -> bool:
+    n = len(shorter)
+    return n < len(longer) and any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
+
+
+def _merge_short_forms(clusters: list[_Cluster]) -> list[_Cluster]:
+    """Fold each short name into the one longer name of its type that contains it, if unique."""
+    by_length = sorted(clusters, key=lambda c: len(c.words))
+    alive = set(map(id, clusters))
+    for short in by_length:
+        label, words = short.label, short.words
+        candidates = [
+            c
+            for c in clusters
+            if id(c) in alive
+            and c is not short
+            and _contains(c.words, words)
+            and (
+                (c.label == label and label in _SHORT_FORM_TYPES)
+                or (
+                    c.label == "PERSON"
+                    and len(words) == 1
+                    and words[0] in (c.words[0], c.words[-1])
+                    and label in _SURNAME_CONFUSABLE | {"PERSON"}
+                )
+            )
+        ]
+        if not candidates:
+            continue
+        if len(candidates) > 1:
+            # Several people share the surname: the name introduced last before it wins.
+            before = [c for c in candidates if c.first < short.first]
+            if len({slug(c.name) for c in before}) != 1 and len(before) != 1:
+                before = sorted(before, key=lambda c: c.first)[-1:]
+            candidates = before
+        if candidates:
+            candidates[0].tagged.extend(short.tagged)
+            alive.discard(id(short))
+    return [c for c in clusters if id(c) in alive]
+
+
+def _rank(clusters: list[_Cluster], text_length: int) -> list[Entity]:
+    """Salience: how often (relative to the most mentioned) and how early an entity appears."""
+    if not clusters:
+        return []
+    top = max(len(c.mentions) for c in clusters)
+    entities = []
+    for c in clusters:
+        mentions = sorted(c.mentions, key=lambda m: m.start)
+        label = c.label
+        # Position term: 1 at the start of the text, 0 at its end; frequency weighs more.
+        position = 1.0 - mentions[0].start / max(text_length, 1)
+        salience = 0.65 * len(mentions) / top + 0.35 * position
+        entities.append(
+            Entity(
+                id=f"{label}:{slug(c.name)}",
+                name=c.name,
+                type=label,
+                count=len(mentions),
+                first_offset=mentions[0].start,
+                salience=round(min(max(salience, 0.0), 1.0), 4),
+                mentions=mentions,
+            )
+        )
+    entities.sort(key=lambda e: (-e.salience, e.first_offset))
+    return entities

@@ -1,0 +1,78 @@
+"""Entity merging rules, on hand-made spans (no model needed)."""
+
+from services.extraction.entities import Span, build_entities, slug, trim
+from services.extraction.sentences import SentenceIndex
+from shared.models import Document, Sentence
+
+
+def _doc(text: str) -> Document:
+    cut = text.index(". ") + 2
+    return Document(
+        article_id="t",
+        text=text,
+        content_type="text",
+        sentences=[
+            Sentence(index=0, start=0, end=cut - 1, paragraph=0),
+            Sentence(index=1, start=cut, end=len(text), paragraph=0),
+        ],
+    )
+
+
+def _spans(text: str, *pairs: tuple[str, str]) -> list[Span]:
+    out, pos = [], 0
+    for surface, label in pairs:
+        start = text.index(surface, pos)
+        out.append(Span(start, start + len(surface), label))
+        pos = start + len(surface)
+    return out
+
+
+def test_slug_is_ascii_and_stable() -> None:
+    assert slug("People’s Liberation Army") == "peoples-liberation-army"
+    assert slug("São Paulo") == "sao-paulo"
+
+
+def test_trim_drops_article_and_possessive() -> None:
+    text = "He met the Kremlin's envoy."
+    start = text.index("the")
+    s, e = trim(text, start, start + len("the Kremlin's"))
+    assert text[s:e] == "Kremlin"
+
+
+def test_short_forms_merge_into_full_names() -> None:
+    text = "Vladimir Putin met Xi Jinping in Beijing. Putin and Xi spoke; Putin left."
+    spans = _spans(
+        text,
+        ("Vladimir Putin", "PERSON"),
+        ("Xi Jinping", "PERSON"),
+        ("Beijing", "GPE"),
+        ("Putin", "PERSON"),
+        ("Xi", "ORG"),  # a mis-typed surname still belongs to the person
+        ("Putin", "PERSON"),
+    )
+    doc = _doc(text)
+    entities = {e.id: e for e in build_entities(spans, text, SentenceIndex(doc))}
+    assert set(entities) == {"PERSON:vladimir-putin", "PERSON:xi-jinping", "GPE:beijing"}
+    putin = entities["PERSON:vladimir-putin"]
+    assert putin.name == "Vladimir Putin"
+    assert putin.count == 3
+    assert putin.first_offset == 0
+    assert [m.sentence for m in putin.mentions] == [0, 1, 1]
+    assert all(text[m.start : m.end] == m.text for m in putin.mentions)
+    assert entities["PERSON:xi-jinping"].count == 2
+    assert max(entities.values(), key=lambda e: e.salience).id == "PERSON:vladimir-putin"
+    assert all(0 <= e.salience <= 1 for e in entities.values())
+
+
+def test_ambiguous_surname_goes_to_the_latest_introduced() -> None:
+    text = "George Bush and Jeb Bush met. Bush said no."
+    spans = _spans(text, ("George Bush", "PERSON"), ("Jeb Bush", "PERSON"), ("Bush", "PERSON"))
+    entities = {e.id: e for e in build_entities(spans, text, SentenceIndex(_doc(text)))}
+    assert entities["PERSON:jeb-bush"].count == 2
+    assert entities["PERSON:george-bush"].count == 1
+
+
+def test_numbers_and_dates_are_not_entities() -> None:
+    text = "Three ships left on Monday. They cost $5 million."
+    spans = _spans(text, ("Three", "CARDINAL"), ("Monday", "DATE"), ("$5 million", "MONEY"))
+    assert build_entities(spans, text, SentenceIndex(_doc(text))) == []
