@@ -113,6 +113,11 @@ def check_stack(gateway: str, flower: str) -> None:
     workers = wait_for(extraction_workers, 60, "Flower to show extraction tasks on 3 workers")
     log(f"Flower: extraction.article ran on {len(workers)} distinct workers: {sorted(workers)}")
 
+    assert httpx.get(f"{flower}/api/workers", timeout=10).status_code == 401, "Flower without login"
+    metrics = httpx.get(f"{flower}/metrics", auth=FLOWER_AUTH, timeout=10)
+    assert metrics.status_code == 200 and "flower_events_total" in metrics.text, metrics.text[:200]
+    log("Flower: login required; /metrics serves Prometheus metrics")
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)

@@ -10,50 +10,18 @@ from pathlib import Path
 import pytest
 
 from services.extraction.core import Pipeline, extract, load_pipeline
-from shared.models import ArticleSubmission, Document, Extraction, Paragraph, Sentence
+from services.ingest.core import build_document
+from shared.models import ArticleSubmission, Document, Extraction
 from shared.settings import Settings
 
-SEED = Path("/work/shared/seeds/vostok-2022-china-russia.txt")
-if not SEED.exists():  # the repository's copy, when the shared folder is not mounted
-    SEED = Path(__file__).resolve().parents[2] / "seeds" / SEED.name
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "vostok-2022-china-russia.txt"
 PUBLISHED = date(2022, 8, 17)  # not in the text: the article's era (Pelosi visited Taiwan 2 Aug)
 
 
-def _split(text: str) -> Document:
-    """A tiny stand-in for ingest: paragraphs by newline, sentences by end punctuation."""
-    paragraphs: list[Paragraph] = []
-    sentences: list[Sentence] = []
-    for p in re.finditer(r"[^\n]+", text):
-        paragraphs.append(Paragraph(index=len(paragraphs), start=p.start(), end=p.end()))
-        for s in re.finditer(r"\S.*?(?:[.!?](?=\s|$)|$)", p.group()):
-            sentences.append(
-                Sentence(
-                    index=len(sentences),
-                    start=p.start() + s.start(),
-                    end=p.start() + s.end(),
-                    paragraph=len(paragraphs) - 1,
-                )
-            )
-    return Document(
-        article_id="seed",
-        text=text,
-        content_type="text",
-        published_at=PUBLISHED,
-        paragraphs=paragraphs,
-        sentences=sentences,
-    )
-
-
 def _document() -> Document:
-    text = SEED.read_text(encoding="utf-8")
-    try:
-        from services.ingest.core import (  # type: ignore[import-not-found,unused-ignore]
-            build_document,
-        )
-    except ImportError:
-        return _split(text)
-    submission = ArticleSubmission(text=text, published_at=PUBLISHED)
-    return Document.model_validate(build_document("seed", submission, Settings()))
+    """The seed as the extraction worker receives it: built by the ingest core."""
+    submission = ArticleSubmission(text=SEED.read_text(encoding="utf-8"), published_at=PUBLISHED)
+    return build_document("seed", submission, Settings())
 
 
 @pytest.fixture(scope="module")
