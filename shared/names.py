@@ -17,12 +17,14 @@ TASK_INGEST: Final = "ingest.article"
 TASK_EXTRACTION: Final = "extraction.article"
 TASK_SUMMARIZATION: Final = "summarization.article"
 TASK_COLLECT: Final = "results.collect"
+TASK_CALLBACK: Final = "results.callback"
 
 TASK_ROUTES: Final[dict[str, dict[str, str]]] = {
     TASK_INGEST: {"queue": QUEUE_INGEST},
     TASK_EXTRACTION: {"queue": QUEUE_EXTRACTION},
     TASK_SUMMARIZATION: {"queue": QUEUE_SUMMARIZATION},
     TASK_COLLECT: {"queue": QUEUE_RESULTS},
+    TASK_CALLBACK: {"queue": QUEUE_RESULTS},
 }
 
 STAGE_QUEUES: Final[dict[Stage, str]] = {

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     article_ttl_seconds: int = Field(30 * 24 * 3600, ge=0, description="0 keeps results forever")
     readiness_timeout_seconds: float = Field(1.0, gt=0)
 
+    # Callbacks: POSTed when an article is done or failed, signed with HMAC-SHA256.
+    callback_secret: str = Field("", description="signing key; callbacks are refused without it")
+    callback_timeout_seconds: float = Field(5.0, gt=0)
+    callback_max_retries: int = Field(5, ge=0)
+
     # Celery reliability knobs (DESIGN §3).
     task_soft_time_limit: int = Field(60, gt=0)
     task_time_limit: int = Field(90, gt=0)

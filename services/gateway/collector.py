@@ -11,11 +11,12 @@ from typing import Any
 from celery import Task
 from redis import Redis
 
+from services.gateway.callback import CallbackError, deliver, notification
 from services.gateway.merge import merge_outcome
 from services.gateway.store import ArticleStore
 from shared.celery_app import make_celery
 from shared.models import ArticleResult, StageOutcome
-from shared.names import TASK_COLLECT
+from shared.names import TASK_CALLBACK, TASK_COLLECT
 from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,10 @@ def collect(self: Task, payload: dict[str, Any]) -> str:
         return merge_outcome(result, outcome, datetime.now(UTC))
 
     events = store().update(outcome.article_id, change)
+    if any(e.type in ("done", "failed") for e in events):
+        result = store().get(outcome.article_id)
+        if result is not None and result.callback_url:
+            self.app.send_task(TASK_CALLBACK, args=[result.id, result.run_id])
     if not events:
         log.info(
             "ignored %s outcome for %s (stale, duplicate or unknown)",
@@ -46,3 +51,19 @@ def collect(self: Task, payload: dict[str, Any]) -> str:
             outcome.article_id,
         )
     return ",".join(e.type for e in events) or "ignored"
+
+
+@app.task(name=TASK_CALLBACK, bind=True, max_retries=settings.callback_max_retries)
+def callback(self: Task, article_id: str, run_id: str) -> str:
+    """Deliver the done/failed notification; transient failures retry with backoff."""
+    result = store().get(article_id)
+    if result is None or result.run_id != run_id or not result.callback_url:
+        return "skipped"
+    try:
+        status = deliver(result.callback_url, notification(result), settings)
+    except CallbackError as exc:
+        if exc.retryable and self.request.retries < (self.max_retries or 0):
+            raise self.retry(exc=exc, countdown=min(300, 5 * 2**self.request.retries)) from exc
+        log.warning("callback for %s given up: %s", article_id, exc)
+        return f"failed: {exc}"
+    return f"delivered: {status}"

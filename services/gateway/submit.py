@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from services.gateway.broker import send_ingest
 from services.gateway.deps import Services
 from services.gateway.ids import article_id, new_run_id
+from services.gateway.problems import Problem
 from shared.models import ArticleEvent, ArticleResult, ArticleSubmission, IngestRequest
 
 
@@ -22,6 +23,13 @@ def submit(services: Services, submission: ArticleSubmission, force: bool = Fals
     A failed article is run again on resubmission; a queued, processing or done one only with
     ``force``.
     """
+    if submission.callback_url is not None and not services.settings.callback_secret:
+        raise Problem(
+            422,
+            "Callbacks are not enabled",
+            "this server has no CALLBACK_SECRET to sign callbacks with",
+            [{"field": "body.callback_url", "reason": "callbacks are not enabled on this server"}],
+        )
     aid = article_id(submission)
     existing = services.store.get(aid)
     if existing is not None and not force and existing.status != "failed":
@@ -33,6 +41,7 @@ def submit(services: Services, submission: ArticleSubmission, force: bool = Fals
         run_id=new_run_id(),
         content_type=submission.kind,
         url=str(submission.url) if submission.url else None,
+        callback_url=str(submission.callback_url) if submission.callback_url else None,
         options=submission.options,
         submitted_at=now,
         updated_at=now,

@@ -19,7 +19,10 @@ from typing import Literal
 
 import httpx
 
+from shared.addresses import IPAddress, is_public_address
 from shared.settings import Settings
+
+__all__ = ["FetchError", "FetchedPage", "decode_body", "fetch_url", "is_public_address"]
 
 MAX_REDIRECTS = 5
 USER_AGENT = "Newsflow-ingest/0.1 (article analysis; +https://github.com/newsflow)"
@@ -28,8 +31,6 @@ CONTENT_TYPES: dict[str, ContentType] = {"text/html": "text/html", "text/plain":
 # Statuses worth retrying besides 5xx: the server asked us to come back later.
 _RETRYABLE_STATUS = frozenset({408, 425, 429})
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class FetchError(Exception):
@@ -50,13 +51,6 @@ class FetchedPage:
     @property
     def is_html(self) -> bool:
         return self.content_type == "text/html"
-
-
-def is_public_address(ip: IPAddress) -> bool:
-    """Globally routable unicast: not private, loopback, link-local, CGNAT, reserved, multicast."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
 
 
 def _ascii_host(url: httpx.URL) -> str:

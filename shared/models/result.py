@@ -37,6 +37,7 @@ class ArticleResult(BaseModel):
     status: ArticleStatus = "queued"
     content_type: ContentKind
     url: str | None = None
+    callback_url: str | None = None
     options: ArticleOptions = Field(default_factory=ArticleOptions)
     submitted_at: datetime
     updated_at: datetime

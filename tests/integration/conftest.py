@@ -20,6 +20,7 @@ from tests.conftest import RedisServer
 pytestmark = pytest.mark.integration
 START_TIMEOUT = 120.0
 FLOWER_AUTH = ("tester", "s3cret")
+CALLBACK_SECRET = "callback-test-secret"
 
 
 @dataclass
@@ -64,6 +65,7 @@ def running(
         FLOWER_BASIC_AUTH=":".join(FLOWER_AUTH),
         ALLOW_PRIVATE_URLS="true",  # the URL test serves its page from 127.0.0.1
         RATE_LIMIT_PER_MINUTE="1000",
+        CALLBACK_SECRET=CALLBACK_SECRET,
         MAX_ARTICLE_BYTES="300000",
     )
     log_dir = tmp_path_factory.mktemp("logs")

@@ -1,0 +1,51 @@
+"""A callback_url is POSTed a signed notification when its article finishes."""
+
+import hmac
+import http.server
+import json
+import queue
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from services.gateway.callback import SIGNATURE_HEADER, signature
+from tests.integration.conftest import CALLBACK_SECRET
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def receiver() -> Iterator[tuple[str, "queue.Queue[tuple[dict[str, str], bytes]]"]]:
+    received: queue.Queue[tuple[dict[str, str], bytes]] = queue.Queue()
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["content-length"]))
+            received.put((dict(self.headers), body))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
+    server.shutdown()
+
+
+def test_callback_is_signed_and_says_done(
+    client: httpx.Client, receiver: tuple[str, "queue.Queue[tuple[dict[str, str], bytes]]"]
+) -> None:
+    url, received = receiver
+    text = "The Bank of England held rates at 5.25% on Thursday, Governor Andrew Bailey said."
+    response = client.post("/articles", json={"text": text, "callback_url": url})
+    assert response.status_code == 202, response.text
+    headers, body = received.get(timeout=60)
+    assert hmac.compare_digest(headers[SIGNATURE_HEADER], signature(CALLBACK_SECRET, body))
+    note = json.loads(body)
+    assert (note["id"], note["status"]) == (response.json()["id"], "done")
+    assert client.get(note["links"]["self"]).json()["status"] == "done"
