@@ -15,19 +15,10 @@ from typing import Any
 import httpx
 
 from services.localredis import free_port, port_in_use, start_redis
+from services.seeds import seed_submissions
 from services.stack import Stack, local_env
 
-SEEDS = Path("seeds")
 TIMEOUT_SECONDS = 180.0
-
-
-def submissions() -> list[dict[str, Any]]:
-    items = []
-    for path in sorted(SEEDS.iterdir()):
-        kind = {".txt": "text", ".html": "html"}.get(path.suffix)
-        if kind:
-            items.append({kind: path.read_text(encoding="utf-8"), "source": path.name})
-    return items
 
 
 def wait_for(url: str, stack: Stack, timeout: float = TIMEOUT_SECONDS) -> None:
@@ -118,7 +109,7 @@ def main() -> int:
         try:
             wait_for(f"{gateway}/readyz", stack)
             with httpx.Client(base_url=gateway, timeout=30) as client:
-                items = submissions()
+                items = seed_submissions()
                 started = time.monotonic()
                 accepted = (
                     client.post("/articles/batch", json=items).raise_for_status().json()["items"]

@@ -9,9 +9,6 @@ import pytest
 
 from services.localredis import free_port, start_redis
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-
 
 @dataclass
 class RedisServer:

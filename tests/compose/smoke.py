@@ -20,9 +20,9 @@ from typing import Any
 import httpx
 
 from services.localredis import free_port
+from services.seeds import seed_submissions
 
 ROOT = Path(__file__).resolve().parents[2]
-SEEDS = ROOT / "seeds"
 PROJECT = "newsflow-ci"
 FLOWER_AUTH = ("ci", "ci-compose-secret")
 EXTRACTION_WORKERS = 3
@@ -52,15 +52,6 @@ def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
     raise TimeoutError(f"{what}: not after {timeout:.0f}s (last: {last!r})")
 
 
-def seed_items() -> list[dict[str, str]]:
-    kinds = {".txt": "text", ".html": "html"}
-    return [
-        {kinds[p.suffix]: p.read_text(encoding="utf-8"), "source": p.name}
-        for p in sorted(SEEDS.iterdir())
-        if p.suffix in kinds
-    ]
-
-
 def finished(client: httpx.Client, article_id: str) -> dict[str, Any] | None:
     result: dict[str, Any] = client.get(f"/articles/{article_id}").json()
     return result if result["status"] in ("done", "failed") else None
@@ -75,7 +66,7 @@ def check_stack(gateway: str, flower: str) -> None:
     ready_body = wait_for(ready, 300, "gateway ready with 3 extraction workers")
     log(f"ready: workers by queue {ready_body['workers']}")
 
-    items = seed_items()
+    items = seed_submissions()
     with httpx.Client(base_url=gateway, timeout=30) as client:
         for round_ in range(ROUNDS):
             query = "?force=true" if round_ else ""

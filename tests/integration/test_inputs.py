@@ -9,20 +9,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import SEEDS
+from services.seeds import SEEDS, seed_submissions
 from tests.integration.conftest import Running, wait_finished
 
 pytestmark = pytest.mark.integration
-
-
-def seed_submissions() -> list[dict[str, Any]]:
-    items = []
-    for path in sorted(SEEDS.iterdir()):
-        if path.suffix == ".txt":
-            items.append({"text": path.read_text(), "source": path.name})
-        elif path.suffix == ".html":
-            items.append({"html": path.read_text(), "source": path.name})
-    return items
 
 
 def test_every_seed_article_completes(client: httpx.Client) -> None:

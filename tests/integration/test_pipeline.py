@@ -5,17 +5,18 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import SEEDS
+from services.seeds import SEEDS, seed_submissions
 from tests.integration.conftest import FLOWER_AUTH, Running, wait_finished, wait_until
 
 pytestmark = pytest.mark.integration
 SEED = SEEDS / "vostok-2022-china-russia.txt"
+SUBMISSION = next(s for s in seed_submissions() if s["source"] == SEED.name)
 
 
 @pytest.fixture(scope="module")
 def seed_result(running: Running) -> dict[str, Any]:
     with httpx.Client(base_url=running.gateway, timeout=30) as client:
-        response = client.post("/articles", json={"text": SEED.read_text(), "source": "seed"})
+        response = client.post("/articles", json=SUBMISSION)
         # 200 when another module already sent the seeds in this session
         assert response.status_code in (200, 202), response.text
         body = response.json()
@@ -54,6 +55,18 @@ def test_seed_people_and_places(seed_result: dict[str, Any]) -> None:
     assert {"Xi Jinping", "Vladimir Putin", "Nancy Pelosi"} <= people
     places = names_of(seed_result, "GPE", "LOC")
     assert {"Khabarovsk", "Taiwan", "Russia"} <= places
+
+
+def test_seed_dates_quotes_and_places(seed_result: dict[str, Any]) -> None:
+    extraction = seed_result["extraction"]
+    dates = {d["text"]: d for d in extraction["dates"]}
+    vostok = dates["30 August to 5 September"]
+    assert (vostok["value"], vostok["end_value"]) == ("2022-08-30", "2022-09-05")
+    assert dates["February 24"]["value"] == "2022-02-24"
+    speakers = {q["speaker"] for q in extraction["quotes"]}
+    assert any(s and "Ministry of Defense" in s for s in speakers)
+    khabarovsk = next(p for p in extraction["places"] if p["name"] == "Khabarovsk")
+    assert khabarovsk["country_code"] == "RU" and khabarovsk["latitude"] is not None
 
 
 def test_seed_summary_sentences_are_article_sentences(seed_result: dict[str, Any]) -> None:
