@@ -74,7 +74,8 @@ def show(result: dict[str, Any], source: str) -> None:
         )
         print(f"  date:      {date['text']!r} -> {span} ({date.get('granularity')})")
     for quote in extraction.get("quotes", []):
-        print(textwrap.shorten(f"  quote:     “{quote['text']}” — {quote.get('speaker')}", 100))
+        said = textwrap.shorten(quote["text"], 60, placeholder=" …")
+        print(f"  quote:     {quote.get('speaker') or '(unattributed)'}: “{said}”")
     if extraction.get("keyphrases"):
         print(
             textwrap.fill(

@@ -20,8 +20,8 @@ class Accepted:
 def submit(services: Services, submission: ArticleSubmission, force: bool = False) -> Accepted:
     """Queue ``submission`` unless the same content is already known (then return its record).
 
-    A failed article is run again on resubmission; a queued, processing or done one only with
-    ``force``.
+    A failed article is run again on resubmission, and so is one submitted with other options
+    (a different summary length); otherwise only ``force`` runs known content again.
     """
     if submission.callback_url is not None and not services.settings.callback_secret:
         raise Problem(
@@ -32,7 +32,11 @@ def submit(services: Services, submission: ArticleSubmission, force: bool = Fals
         )
     aid = article_id(submission)
     existing = services.store.get(aid)
-    if existing is not None and not force and existing.status != "failed":
+    rerun = force or (
+        existing is not None
+        and (existing.status == "failed" or existing.options != submission.options)
+    )
+    if existing is not None and not rerun:
         return Accepted(aid, existing.status, duplicate=True)
 
     now = datetime.now(UTC)

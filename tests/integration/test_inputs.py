@@ -147,3 +147,20 @@ def test_openapi_documents_the_api(running: Running) -> None:
         "/articles/{article_id}",
         "/articles/{article_id}/events",
     } <= set(paths)
+
+
+def test_summary_length_options_rerun_the_same_article(client: httpx.Client) -> None:
+    text = " ".join(
+        f"The {n} council meeting in Leeds on budget item {n} ended without agreement on funding."
+        for n in ("first", "second", "third", "fourth", "fifth", "sixth")
+    )
+    two = client.post("/articles", json={"text": text, "options": {"summary": {"sentences": 2}}})
+    assert two.status_code == 202
+    first = wait_finished(client, two.json()["id"])
+    assert len(first["summary"]["sentences"]) == 2
+
+    half = client.post("/articles", json={"text": text, "options": {"summary": {"ratio": 0.5}}})
+    assert half.status_code == 202 and half.json()["id"] == two.json()["id"]
+    second = wait_finished(client, half.json()["id"])
+    assert second["run_id"] != first["run_id"]
+    assert second["summary"]["budget"] == 3 and len(second["summary"]["sentences"]) == 3
