@@ -9,30 +9,37 @@ from services.extraction.ner import COARSE, combine
 from services.extraction.pipeline import Pipeline, load_pipeline
 from services.extraction.places import geocode
 from services.extraction.quotes import find_quotes
+from services.extraction.refine import refine
 from services.extraction.sentences import SentenceIndex
 from shared.models import Document, Extraction
 
 __all__ = ["Pipeline", "extract", "load_pipeline", "named_spans"]
 
 
-def named_spans(pipeline: Pipeline, text: str) -> tuple[Doc, list[Span]]:
-    """The tagged text and its NER spans, both models combined (the small model's if alone)."""
+def named_spans(
+    pipeline: Pipeline, text: str, sentence_starts: list[int] | None = None
+) -> tuple[Doc, list[Span]]:
+    """The tagged text and its NER spans: both models combined (the small model's if alone),
+    then corrected by the rules of refine.py."""
     doc = pipeline.nlp(text)
     small = [Span(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    place_type = pipeline.gazetteer.place_type
     if pipeline.conll is None:
-        return doc, small
-    doc.set_ents([], default="missing")  # a preset entity would constrain the second NER
-    pipeline.conll(doc)
-    conll = [Span(e.start_char, e.end_char, e.label_) for e in doc.ents]
-    return doc, combine(text, conll, small)
+        spans = small
+    else:
+        doc.set_ents([], default="missing")  # a preset entity would constrain the second NER
+        pipeline.conll(doc)
+        conll = [Span(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        spans = combine(text, conll, small, place_type)
+    return doc, refine(doc, spans, small, place_type, sentence_starts or [0])
 
 
 def extract(pipeline: Pipeline, document: Document) -> Extraction:
     """Pure given the loaded pipeline: same document in, same extraction out."""
     text = document.text
-    doc, spans = named_spans(pipeline, text)
     sentences = SentenceIndex(document)
-    entities = build_entities(spans, text, sentences)
+    doc, spans = named_spans(pipeline, text, sentences.starts)
+    entities = build_entities(spans, text, sentences, pipeline.gazetteer.canonical)
     names = [s for s in spans if s.label in COARSE or s.label == "MISC"]
     return Extraction(
         model=pipeline.model,

@@ -7,6 +7,7 @@ and salience describe the person, not the string. The canonical name is the long
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from services.extraction.sentences import SentenceIndex
@@ -72,8 +73,11 @@ class _Cluster:
 
     @property
     def name(self) -> str:
+        """The longest form used; an all-caps form ("TORONTO" of a dateline) only when the text
+        has no other."""
         forms = Counter(_squash(m.text) for m, _ in self.tagged)
-        return max(forms, key=lambda f: (len(f), forms[f]))
+        pool = [f for f in forms if not _shouted(f)] or list(forms)
+        return max(pool, key=lambda f: (len(f), forms[f]))
 
     @property
     def words(self) -> list[str]:
@@ -88,6 +92,11 @@ def slug(name: str) -> str:
 def _fold(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return ascii_text.replace("'", "").lower()
+
+
+def _shouted(form: str) -> bool:
+    """All capitals and longer than an acronym usually is ("TORONTO", not "US" or "NATO")."""
+    return form.isupper() and len("".join(_WORD.findall(form))) > 4
 
 
 def _squash(text: str) -> str:
@@ -106,7 +115,14 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start + cut_start, start + cut_end
 
 
-def build_entities(spans: list[Span], text: str, sentences: SentenceIndex) -> list[Entity]:
+def build_entities(
+    spans: list[Span],
+    text: str,
+    sentences: SentenceIndex,
+    canonical: Callable[[str], str | None] | None = None,
+) -> list[Entity]:
+    """Entities from NER spans. ``canonical`` gives the usual spelling of a name known only in
+    capitals ("TORONTO" -> "Toronto", from the gazetteer)."""
     clusters: dict[str, _Cluster] = {}
     seen: set[tuple[int, int]] = set()
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
@@ -119,7 +135,7 @@ def build_entities(spans: list[Span], text: str, sentences: SentenceIndex) -> li
         mention = Mention(start=start, end=end, text=text[start:end], sentence=sentences.of(start))
         clusters.setdefault(slug(mention.text), _Cluster()).tagged.append((mention, span.label))
     merged = _merge_short_forms(list(clusters.values()))
-    return _rank(merged, len(text))
+    return _rank(merged, len(text), canonical)
 
 
 def _contains(longer: list[str], shorter: list[str]) -> bool:
@@ -163,7 +179,11 @@ def _merge_short_forms(clusters: list[_Cluster]) -> list[_Cluster]:
     return [c for c in clusters if id(c) in alive]
 
 
-def _rank(clusters: list[_Cluster], text_length: int) -> list[Entity]:
+def _rank(
+    clusters: list[_Cluster],
+    text_length: int,
+    canonical: Callable[[str], str | None] | None = None,
+) -> list[Entity]:
     """Salience: how often (relative to the most mentioned) and how early an entity appears."""
     if not clusters:
         return []
@@ -172,13 +192,16 @@ def _rank(clusters: list[_Cluster], text_length: int) -> list[Entity]:
     for c in clusters:
         mentions = sorted(c.mentions, key=lambda m: m.start)
         label = c.label
+        name = c.name
+        if _shouted(name) and canonical is not None:
+            name = canonical(name) or name
         # Position term: 1 at the start of the text, 0 at its end; frequency weighs more.
         position = 1.0 - mentions[0].start / max(text_length, 1)
         salience = 0.65 * len(mentions) / top + 0.35 * position
         entities.append(
             Entity(
-                id=f"{label}:{slug(c.name)}",
-                name=c.name,
+                id=f"{label}:{slug(name)}",
+                name=name,
                 type=label,
                 count=len(mentions),
                 first_offset=mentions[0].start,

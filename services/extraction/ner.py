@@ -3,12 +3,17 @@ coarse types are what news annotators agree on), en_core_web_sm refines each spa
 OntoNotes' finer set (GPE vs LOC vs FAC, NORP vs EVENT ...) when the two agree on the coarse type.
 
 Spans only the small model finds are kept when they are of a type the CoNLL model does not know
-(DATE, MONEY ...): those feed dates and nothing else.
+(DATE, MONEY ...): those feed dates and nothing else. The combined spans are then corrected by
+the rules of refine.py (gazetteer-aware retyping, sentence-initial common words ...).
 """
 
 import re
+from collections.abc import Callable
 
 from services.extraction.entities import Span
+
+# name -> "GPE" / "LOC" when the gazetteer knows it exactly (Gazetteer.place_type).
+PlaceType = Callable[[str], str | None]
 
 # OntoNotes type -> CoNLL-2003 type (eval/README.md); others have no CoNLL counterpart.
 COARSE: dict[str, str] = {
@@ -40,19 +45,34 @@ _EVENT = re.compile(
     r"Conference|Congress|Election|Revolution|Crisis|Wimbledon)\b",
     re.I,
 )
+# "Yonge St.", "Fifth Ave": a street (FAC) even when the small model calls it a LOC or GPE. Only as
+# the last word, so the "St." of a saint's name ("St. Louis", "St. Pauli") is not a street.
+_STREET = re.compile(r"\s(?:St|Ave|Rd|Blvd|Street|Avenue|Road|Boulevard)\.?$")
+# "Eastern Military District", "Krasnodar Krai": administrative or military-territorial units.
+_TERRITORY = re.compile(r"\s(?:District|Region|Province|Territory|Oblast|Krai|Okrug)$")
 _DEMONYM = re.compile(r"^(?:[A-Z]\.\s?)?[A-Za-z]+(?:an|ian|ese|ish|ic|i|ch|sh|ans|ese|ons)$")
 _AFFILIATION = re.compile(
     r"-(?:based|born|bound|registered|led|backed|made)$|^(?:pro|anti|ex)-", re.I
 )
 
 
-def fine_type(coarse: str, text: str, small: list[str]) -> str:
+def fine_type(coarse: str, text: str, small: list[str], place_type: PlaceType | None = None) -> str:
     """OntoNotes type of a CoNLL-typed span: the small model's, if it agrees, else a rule.
 
-    A CoNLL MISC span the small model cannot type is an EVENT if it reads like one, NORP if it
+    A CoNLL LOC ending in a street word ("Bloor St.") is a FAC whatever the small model says. A
+    CoNLL LOC the small model cannot type is a FAC or a natural LOC by its words, a GPE only when
+    the gazetteer knows it as a country or city, else LOC ("Downtown Yonge" is a neighbourhood,
+    not a polity): GPE vs LOC is invisible to CoNLL scoring, so this costs nothing there.
+
+    A CoNLL MISC span the small model cannot type is a LOC when its head word names a territorial
+    unit ("Eastern Military District", "Krasnodar Krai": a Russian military district is a
+    territory with borders and a command; LOC, which is also the small model's reading, rather
+    than ORG, because the name is used for the area), an EVENT if it reads like one, NORP if it
     reads like a people or an affiliation ("Swiss", "Ohio-based"), else PRODUCT (indices,
     currencies, brands: the bulk of what remains in news).
     """
+    if coarse == "LOC" and _STREET.search(text):
+        return "FAC"
     agreeing = [label for label in small if COARSE.get(label) == coarse]
     if agreeing:
         return agreeing[0]
@@ -63,7 +83,12 @@ def fine_type(coarse: str, text: str, small: list[str]) -> str:
     if coarse == "LOC":
         if _FACILITY.search(text):
             return "FAC"
-        return "LOC" if _NATURAL.search(text) else "GPE"
+        if _NATURAL.search(text):
+            return "LOC"
+        known = place_type(text) if place_type is not None else None
+        return known or ("LOC" if place_type is not None else "GPE")
+    if _TERRITORY.search(text):
+        return "LOC"
     if _EVENT.search(text):
         return "EVENT"
     words = text.split()
@@ -72,7 +97,9 @@ def fine_type(coarse: str, text: str, small: list[str]) -> str:
     return "PRODUCT"
 
 
-def combine(text: str, conll: list[Span], small: list[Span]) -> list[Span]:
+def combine(
+    text: str, conll: list[Span], small: list[Span], place_type: PlaceType | None = None
+) -> list[Span]:
     """CoNLL spans typed by the small model where possible, plus its non-CoNLL types."""
     out: list[Span] = []
     for span in conll:
@@ -96,7 +123,7 @@ def combine(text: str, conll: list[Span], small: list[Span]) -> list[Span]:
             Span(
                 span.start,
                 span.end,
-                fine_type(span.label, text[span.start : span.end], exact + rest),
+                fine_type(span.label, text[span.start : span.end], exact + rest, place_type),
             )
         )
     for s in small:

@@ -51,6 +51,23 @@ class Gazetteer:
         key = _key(name)
         return self._exact.get(key) or self._alternate.get(key)
 
+    def place_type(self, name: str) -> str | None:
+        """GPE for a country or city known by exactly this name, LOC for a continent, region,
+        sea or river (data/places.tsv), None for a name the gazetteer does not hold. Exact names
+        only: the alternate names of cities collide with ordinary words and surnames."""
+        loc = self._exact.get(_key(name))
+        if loc is None:
+            return None
+        if loc.source_id.startswith("geonames:") and loc.country_code:
+            return "GPE"
+        return "LOC"
+
+    def canonical(self, name: str) -> str | None:
+        """The gazetteer's own spelling of a place written exactly so, case aside ("TORONTO" ->
+        "Toronto"); None when unknown or known under another name ("UK")."""
+        loc = self._exact.get(_key(name))
+        return loc.name if loc is not None and _key(loc.name) == _key(name) else None
+
     @classmethod
     def load(cls, data: Path = DATA) -> "Gazetteer":
         gaz = cls()

@@ -12,6 +12,11 @@ class SentenceIndex:
         self._indices = [s.index for s in document.sentences]
         self._length = len(document.text)
 
+    @property
+    def starts(self) -> list[int]:
+        """Start offsets of the sentences, in order."""
+        return list(self._starts)
+
     def _position(self, offset: int) -> int:
         return max(bisect_right(self._starts, offset) - 1, 0)
 

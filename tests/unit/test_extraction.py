@@ -76,3 +76,34 @@ def test_numbers_and_dates_are_not_entities() -> None:
     text = "Three ships left on Monday. They cost $5 million."
     spans = _spans(text, ("Three", "CARDINAL"), ("Monday", "DATE"), ("$5 million", "MONEY"))
     assert build_entities(spans, text, SentenceIndex(_doc(text))) == []
+
+
+def test_an_all_caps_dateline_takes_the_usual_spelling() -> None:
+    text = "TORONTO — The city voted. Toronto will run trains."
+    spans = _spans(text, ("TORONTO", "GPE"), ("Toronto", "GPE"))
+    entities = build_entities(spans, text, SentenceIndex(_doc(text)))
+    assert [(e.id, e.name, e.count) for e in entities] == [("GPE:toronto", "Toronto", 2)]
+    alone = "BERLIN — The city voted. It will run trains."
+    only_caps = build_entities(
+        _spans(alone, ("BERLIN", "GPE")),
+        alone,
+        SentenceIndex(_doc(alone)),
+        canonical=lambda name: name.title() if name == "BERLIN" else None,
+    )
+    assert only_caps[0].name == "Berlin"
+    nato = "NATO met. The alliance grew."
+    assert (
+        build_entities(_spans(nato, ("NATO", "ORG")), nato, SentenceIndex(_doc(nato)))[0].name
+        == "NATO"
+    )
+
+
+def test_fine_type_rules_for_streets_unknown_places_and_territories() -> None:
+    from services.extraction.ner import fine_type
+
+    known = {"Kericho": "GPE"}.get
+    assert fine_type("LOC", "Bloor St.", ["GPE"], known) == "FAC"
+    assert fine_type("LOC", "St. Louis", ["GPE"], known) == "GPE"
+    assert fine_type("LOC", "Downtown Yonge", ["ORG"], known) == "LOC"
+    assert fine_type("LOC", "Kericho", ["PERSON"], known) == "GPE"
+    assert fine_type("MISC", "Eastern Military District", ["LOC"], known) == "LOC"

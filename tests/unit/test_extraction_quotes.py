@@ -55,3 +55,28 @@ def test_a_note_or_pronoun_goes_back_to_the_previous_speaker() -> None:
 def test_scare_quotes_and_apostrophes_are_not_quotes() -> None:
     text = "The ‘Vostok’ drills, an “unlimited” partnership, China’s army and the People’s party."
     assert _quotes(text) == []
+
+
+def test_apposition_quotes_run_on_and_the_subject_speaks() -> None:
+    text = (
+        "“We cannot wait,” Jens Albrecht, the senator for the environment, told reporters. "
+        "“Every centimetre counts now.” "
+        "Miriam Okafor, an engineer at the Coastal Institute, said it was “a sensible compromise "
+        "rather than a guarantee”."
+    )
+    entities = [("Jens Albrecht", "PERSON"), ("Miriam Okafor", "PERSON")]
+    entities.append(("Coastal Institute", "ORG"))
+    assert [s for _, s in _quotes(text, *entities)] == [
+        "Jens Albrecht",
+        "Jens Albrecht",  # the next quote of the paragraph, unattributed: the same speaker
+        "Miriam Okafor",  # not the institute inside her apposition
+    ]
+
+
+def test_a_place_after_the_speech_verb_is_not_the_speaker() -> None:
+    text = (
+        "Peter Otieno leads the union. Prices were “a weather story, not a recovery story”, "
+        "he said, and warned that factories in Nyamira were idle."
+    )
+    found = _quotes(text, ("Peter Otieno", "PERSON"), ("Nyamira", "GPE"))
+    assert found == [("a weather story, not a recovery story", "Peter Otieno")]
