@@ -72,6 +72,8 @@ def check_stack(gateway: str, flower: str) -> None:
             query = "?force=true" if round_ else ""
             accepted = client.post(f"/articles/batch{query}", json=items).raise_for_status().json()
             assert accepted["accepted"] == len(items), accepted
+            # A fresh deployment knows none of them: no stale results from an earlier run.
+            assert round_ or not any(item["duplicate"] for item in accepted["items"]), accepted
             ids = [item["id"] for item in accepted["items"]]
             for item, article_id in zip(items, ids, strict=True):
                 result = wait_for(
@@ -110,6 +112,24 @@ def check_stack(gateway: str, flower: str) -> None:
     log("Flower: login required; /metrics serves Prometheus metrics")
 
 
+def teardown(base: list[str], env: dict[str, str]) -> None:
+    """``down --remove-orphans -v``, then remove the project's volumes if any survived it
+    (podman-compose 1.6 may try to remove a volume before its container is gone)."""
+    compose(base, "down", "--remove-orphans", "-v", timeout=300, env=env)
+    engine = "podman" if "podman" in base[0] else base[0]
+    listed = subprocess.run(
+        [engine, "volume", "ls", "-q", "--filter", f"name={PROJECT}_"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    leftovers = listed.stdout.split()
+    if leftovers:
+        log(f"removing volumes left behind: {leftovers}")
+        subprocess.run([engine, "volume", "rm", "-f", *leftovers], timeout=60, check=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--compose", default=os.environ.get("COMPOSE", "docker compose"))
@@ -124,6 +144,7 @@ def main() -> int:
     }
     started = time.monotonic()
     try:
+        teardown(base, env)  # leftovers of an aborted run must not answer for this one
         compose(base, "build", timeout=1800, env=env)
         compose(
             base, "up", "-d", "--scale", f"extraction={EXTRACTION_WORKERS}", timeout=300, env=env
@@ -136,7 +157,7 @@ def main() -> int:
         )
         return 1
     finally:
-        compose(base, "down", "--remove-orphans", "-v", timeout=300, env=env)
+        teardown(base, env)
     log(f"PASSED in {time.monotonic() - started:.0f}s")
     return 0
 
