@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from kombu.exceptions import OperationalError as BrokerUnavailable
 from pydantic import ValidationError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -80,6 +81,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RedisConnectionError)
     @app.exception_handler(RedisTimeoutError)
+    @app.exception_handler(BrokerUnavailable)
     async def _broker_down(_: Request, exc: Exception) -> JSONResponse:
         return problem_response(
             Problem(503, "Broker unavailable", f"Redis: {exc}", headers={"Retry-After": "5"})

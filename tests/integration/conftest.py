@@ -6,6 +6,7 @@ docker-compose.yml run), against the session's private Redis.
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,12 +54,11 @@ def wait_until(check: Any, timeout: float, what: str, stack: Stack | None = None
     raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
 
 
-@pytest.fixture(scope="session")
-def running(
-    redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Running]:
+@contextmanager
+def run_stack(redis_url: str, log_dir: Path) -> Iterator[Running]:
+    """Every service as a process against ``redis_url``; ready when all queues have consumers."""
     gateway_port, flower_port = free_port(), free_port()
-    env = local_env(redis_server.url)
+    env = local_env(redis_url)
     env.update(
         UVICORN_PORT=str(gateway_port),
         FLOWER_PORT=str(flower_port),
@@ -68,7 +68,6 @@ def running(
         CALLBACK_SECRET=CALLBACK_SECRET,
         MAX_ARTICLE_BYTES="300000",
     )
-    log_dir = tmp_path_factory.mktemp("logs")
     stack = Stack(env, log_dir)
     stack.start()
     up = Running(
@@ -90,12 +89,20 @@ def running(
             "flower",
             stack,
         )
-    except AssertionError:
+        yield up
+    except BaseException:
         print(up.logs())
-        stack.stop()
         raise
-    yield up
-    stack.stop()
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="session")
+def running(
+    redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Running]:
+    with run_stack(redis_server.url, tmp_path_factory.mktemp("logs")) as up:
+        yield up
 
 
 @pytest.fixture
