@@ -10,6 +10,7 @@ from typing import Any
 
 from celery import Task
 from redis import Redis
+from redis.exceptions import RedisError
 
 from services.gateway.callback import CallbackError, deliver, notification
 from services.gateway.merge import merge_outcome
@@ -32,7 +33,14 @@ def store() -> ArticleStore:
     return _store
 
 
-@app.task(name=TASK_COLLECT, bind=True, max_retries=None, default_retry_delay=1)
+@app.task(
+    name=TASK_COLLECT,
+    bind=True,
+    autoretry_for=(RedisError,),  # the store blinked: try again rather than drop an outcome
+    retry_backoff=True,
+    retry_backoff_max=30,
+    max_retries=settings.task_max_retries * 4,
+)
 def collect(self: Task, payload: dict[str, Any]) -> str:
     outcome = StageOutcome.model_validate(payload)
 
