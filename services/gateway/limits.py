@@ -65,6 +65,17 @@ class _TooLarge(Exception):
     pass
 
 
+def check_content_type(content_type: str | None, accepted: tuple[str, ...]) -> None:
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    if media_type not in accepted:
+        raise Problem(
+            415,
+            "Unsupported media type",
+            f"send {' or '.join(accepted)}, not {media_type or 'no content type'}",
+            [{"field": "header.content-type", "reason": f"expected {' or '.join(accepted)}"}],
+        )
+
+
 def check_api_key(settings: Settings, key: str | None) -> None:
     if settings.api_keys and key not in settings.api_keys:
         raise Problem(401, "Unauthorized", "a valid X-API-Key header is required")

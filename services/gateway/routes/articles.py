@@ -9,12 +9,13 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from services.gateway.deps import Services, get_services
-from services.gateway.limits import check_api_key, check_backlog, check_rate
+from services.gateway.limits import check_api_key, check_backlog, check_content_type, check_rate
 from services.gateway.problems import Problem, field_errors, problem_body
 from services.gateway.submit import Accepted, submit
 from shared.models import ArticleResult, ArticleSubmission
 
 router = APIRouter(prefix="/articles", tags=["articles"])
+BATCH_TYPES = ("application/json", "application/x-ndjson")
 ServicesDep = Annotated[Services, Depends(get_services)]
 ApiKey = Annotated[str | None, Header(alias="X-API-Key")]
 Force = Annotated[bool, Query(description="run again even if this content is known")]
@@ -41,9 +42,15 @@ def _client(request: Request, key: str | None) -> str:
     return f"key:{key}" if key else f"ip:{request.client.host if request.client else 'unknown'}"
 
 
+def require_json(request: Request) -> None:
+    """Runs before the body is validated, so a wrong media type is a 415, not a 422."""
+    check_content_type(request.headers.get("content-type"), ("application/json",))
+
+
 @router.post(
     "",
     status_code=202,
+    dependencies=[Depends(require_json)],
     response_model=SubmitResponse,
     responses={200: {"description": "already known: the existing article, not run again"}},
 )
@@ -90,6 +97,7 @@ async def submit_batch(
 ) -> JSONResponse:
     """A JSON array or NDJSON (``application/x-ndjson``); each item succeeds or fails alone."""
 
+    check_content_type(request.headers.get("content-type"), BATCH_TYPES)
     items = _batch_items(await request.body(), request.headers.get("content-type", ""))
     limit = services.settings.max_batch_articles
     if not items or len(items) > limit:
