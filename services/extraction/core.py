@@ -15,6 +15,8 @@ from shared.models import Document, Extraction
 
 __all__ = ["Pipeline", "extract", "load_pipeline", "named_spans"]
 
+MODEL_LANGUAGE = "en"
+
 
 def named_spans(
     pipeline: Pipeline, text: str, sentence_starts: list[int] | None = None
@@ -32,6 +34,16 @@ def named_spans(
         conll = [Span(e.start_char, e.end_char, e.label_) for e in doc.ents]
         spans = combine(text, conll, small, place_type)
     return doc, refine(doc, spans, small, place_type, sentence_starts or [0])
+
+
+def language_warnings(document: Document) -> list[str]:
+    """The models and the date grammar are English-only: say so rather than look sure."""
+    if document.language in (None, MODEL_LANGUAGE):
+        return []
+    return [
+        f"document language is {document.language!r} but the NER models and date grammar are "
+        "English-only: entity types, dates and quote speakers are unreliable"
+    ]
 
 
 def extract(pipeline: Pipeline, document: Document) -> Extraction:
@@ -55,4 +67,5 @@ def extract(pipeline: Pipeline, document: Document) -> Extraction:
         quotes=find_quotes(text, sentences, entities),
         places=geocode(entities, pipeline.gazetteer),
         keyphrases=keyphrases(doc, [(s.start, s.end, s.label) for s in spans], sentences),
+        warnings=language_warnings(document),
     )

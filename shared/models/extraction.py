@@ -65,3 +65,6 @@ class Extraction(BaseModel):
     quotes: list[Quote] = Field(default_factory=list)
     places: list[Place] = Field(default_factory=list)
     keyphrases: list[Keyphrase] = Field(default_factory=list)
+    warnings: list[str] = Field(
+        default_factory=list, description="why parts of this result deserve less trust"
+    )

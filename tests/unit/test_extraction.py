@@ -1,5 +1,6 @@
 """Entity merging rules, on hand-made spans (no model needed)."""
 
+from services.extraction.core import language_warnings
 from services.extraction.entities import Span, build_entities, slug, trim
 from services.extraction.sentences import SentenceIndex
 from shared.models import Document, Sentence
@@ -107,3 +108,17 @@ def test_fine_type_rules_for_streets_unknown_places_and_territories() -> None:
     assert fine_type("LOC", "Downtown Yonge", ["ORG"], known) == "LOC"
     assert fine_type("LOC", "Kericho", ["PERSON"], known) == "GPE"
     assert fine_type("MISC", "Eastern Military District", ["LOC"], known) == "LOC"
+
+
+def test_non_english_documents_carry_a_warning() -> None:
+    from shared.models import Document
+
+    german = Document(
+        article_id="de", text="Scholz traf Macron.", content_type="text", language="de"
+    )
+    english = Document(
+        article_id="en", text="Scholz met Macron.", content_type="text", language="en"
+    )
+    unknown = Document(article_id="xx", text="…", content_type="text")
+    assert "'de'" in language_warnings(german)[0] and "English-only" in language_warnings(german)[0]
+    assert language_warnings(english) == [] and language_warnings(unknown) == []
