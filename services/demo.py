@@ -54,6 +54,8 @@ def show(result: dict[str, Any], source: str) -> None:
         if s.get("duration_ms") is not None
     )
     print(f"  stages:    {timings}")
+    for warning in extraction.get("warnings", []):
+        print(f"  warning:   {warning}")
     by_type: dict[str, list[str]] = defaultdict(list)
     for entity in extraction.get("entities", []):
         by_type[entity["type"]].append(f"{entity['name']} ×{entity['count']}")
