@@ -46,8 +46,14 @@ def language_warnings(document: Document) -> list[str]:
     ]
 
 
-def extract(pipeline: Pipeline, document: Document) -> Extraction:
-    """Pure given the loaded pipeline: same document in, same extraction out."""
+def extract(
+    pipeline: Pipeline, document: Document, disabled: frozenset[str] = frozenset()
+) -> Extraction:
+    """Pure given the loaded pipeline: same document in, same extraction out.
+
+    ``disabled`` names rule groups to switch off ("dates.relative", "quotes.coref" ...): the eval
+    commands use it to measure what each group earns (docs/extraction.md, ablation table); the
+    worker always runs with every rule on."""
     text = document.text
     sentences = SentenceIndex(document)
     doc, spans = named_spans(pipeline, text, sentences.starts)

@@ -1,0 +1,1 @@
+"""Evaluation against annotated news: build documents as ingest does, map offsets back, score."""
