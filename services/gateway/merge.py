@@ -1,14 +1,18 @@
 """The collector's functional core: fold one stage outcome into an article's stored result.
 
-Pure and idempotent: a redelivered outcome (a worker that crashed after reporting) changes
-nothing, and outcomes of an older run (``force=true`` resubmission) are ignored.
+Pure and idempotent: a stage's first outcome counts and later ones (a redelivered message, a
+re-driven run) change nothing, and outcomes of an older run (``force=true``) are ignored.
 """
 
 from datetime import datetime
+from typing import Final
 
 from shared.models import ArticleEvent, ArticleResult, StageOutcome, StageStatus
 from shared.models.result import ArticleStatus
-from shared.names import STAGES
+from shared.names import STAGES, Stage
+
+# Stages that only run on what another produced: if that one fails, they never run.
+FED_BY: Final[dict[Stage, tuple[Stage, ...]]] = {"ingest": ("extraction", "summarization")}
 
 
 def article_status(result: ArticleResult) -> ArticleStatus:
@@ -25,7 +29,7 @@ def merge_outcome(
 ) -> tuple[ArticleResult, list[ArticleEvent]]:
     if outcome.run_id != result.run_id or outcome.article_id != result.id:
         return result, []
-    if result.stages[outcome.stage].status == "done":
+    if result.stages[outcome.stage].status != "pending":
         return result, []
 
     merged = result.model_copy(deep=True)
@@ -45,6 +49,10 @@ def merge_outcome(
         merged.extraction = outcome.extraction
     if outcome.summary is not None:
         merged.summary = outcome.summary
+    if outcome.status == "failed":
+        for later in FED_BY.get(outcome.stage, ()):
+            if merged.stages[later].status == "pending":
+                merged.stages[later] = StageStatus(status="skipped")
 
     merged.status = article_status(merged)
     merged.updated_at = now
@@ -54,14 +62,16 @@ def merge_outcome(
         merged.error = None
 
     def event(kind: str) -> ArticleEvent:
+        final = kind in ("done", "failed")
         return ArticleEvent.model_validate(
             {
                 "article_id": merged.id,
                 "run_id": merged.run_id,
                 "type": kind,
-                "stage": None if kind in ("done", "failed") else outcome.stage,
+                "stage": None if final else outcome.stage,
                 "status": merged.status,
                 "at": now,
+                "error": merged.error if final else outcome.error,
             }
         )
 

@@ -16,7 +16,8 @@ ArticleStatus = Literal["queued", "processing", "done", "failed"]
 
 
 class StageStatus(BaseModel):
-    status: Literal["pending", "done", "failed"] = "pending"
+    # "skipped": the stage will never run because an earlier one failed (ingest feeds the others).
+    status: Literal["pending", "done", "failed", "skipped"] = "pending"
     worker: str | None = None
     task_id: str | None = None
     attempts: int = 0
@@ -43,6 +44,7 @@ class ArticleResult(BaseModel):
     updated_at: datetime
     finished_at: datetime | None = None
     stages: dict[Stage, StageStatus] = Field(default_factory=_pending_stages)
+    redrives: int = Field(0, ge=0, description="times the sweeper re-sent a run past its deadline")
     error: StageError | None = None
     document: Document | None = None
     extraction: Extraction | None = None
@@ -53,7 +55,8 @@ class ArticleEvent(BaseModel):
     schema_version: Literal[1] = 1
     article_id: str
     run_id: str
-    type: Literal["queued", "stage_done", "stage_failed", "done", "failed"]
+    type: Literal["queued", "stage_done", "stage_failed", "redriven", "done", "failed"]
     stage: Stage | None = None
     status: ArticleStatus
     at: datetime
+    error: StageError | None = Field(None, description="why, on stage_failed and failed")

@@ -71,3 +71,31 @@ def test_failed_stage_fails_the_article_with_its_reason() -> None:
     assert result.status == "failed"
     assert result.error is not None and result.error.stage == "ingest"
     assert [e.type for e in events] == ["stage_failed", "failed"]
+
+
+def test_ingest_failure_skips_the_stages_it_feeds_and_events_carry_the_reason() -> None:
+    result, events = merge_outcome(record(), outcome("ingest", failed=True), T0)
+    assert result.stages["extraction"].status == "skipped"
+    assert result.stages["summarization"].status == "skipped"
+    assert all(e.error is not None and e.error.message == "bad" for e in events)
+
+
+def test_extraction_failure_leaves_summarization_to_finish() -> None:
+    result, _ = merge_outcome(record(), outcome("ingest"), T0)
+    result, _ = merge_outcome(result, outcome("extraction", failed=True), T0)
+    assert result.status == "failed" and result.stages["summarization"].status == "pending"
+    result, events = merge_outcome(result, outcome("summarization"), T0)
+    assert result.summary is not None and [e.type for e in events] == ["stage_done"]
+
+
+def test_a_second_outcome_for_a_finished_stage_is_ignored() -> None:
+    failed, _ = merge_outcome(record(), outcome("ingest", failed=True), T0)
+    again, events = merge_outcome(failed, outcome("ingest"), T0 + timedelta(seconds=1))
+    assert events == [] and again == failed
+
+
+def test_done_events_carry_no_error() -> None:
+    result = record()
+    for stage in ("ingest", "extraction", "summarization"):
+        result, events = merge_outcome(result, outcome(stage), T0)
+        assert all(e.error is None for e in events)
