@@ -42,6 +42,19 @@ class Settings(BaseSettings):
     worker_concurrency: int = Field(1, gt=0)
     result_expires_seconds: int = Field(24 * 3600, gt=0)
 
+    # Nothing lost, nothing stuck (docs/reliability.md).
+    max_deliveries: int = Field(
+        3, gt=0, description="deliveries of one message (its worker died each time) before failing"
+    )
+    run_deadline_seconds: int = Field(
+        900, gt=0, description="a run with no progress for this long is re-driven by the sweeper"
+    )
+    max_redrives: int = Field(2, ge=0, description="re-drives of one run before it is failed")
+    sweep_interval_seconds: float = Field(30.0, gt=0, description="how often the sweeper looks")
+    fault_injection: bool = Field(
+        False, description="test-only: honour the fault markers of shared/faults.py; never in prod"
+    )
+
     # Ingest.
     url_fetch_timeout_seconds: float = Field(10.0, gt=0)
     url_max_bytes: int = Field(5_000_000, gt=0)

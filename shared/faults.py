@@ -1,0 +1,41 @@
+"""Test-only fault injection, so the fault tests (tests/faults) can break a stage on purpose.
+
+Inert unless ``FAULT_INJECTION=true`` is set in the worker's environment (never in production
+configuration): then an article whose text carries one of these markers makes the stage shell
+misbehave in that one way. Markers are plain words so every stage sees them in its payload.
+"""
+
+import contextlib
+import json
+import os
+import signal
+import time
+from typing import Any, Final
+
+from celery.exceptions import SoftTimeLimitExceeded
+from kombu.exceptions import OperationalError
+
+KILL_WORKER: Final = "NEWSFLOWFAULTKILLWORKER"  # the pool process SIGKILLs itself at task start
+REPORT_FAILS: Final = "NEWSFLOWFAULTREPORTFAILS"  # the first report of each stage cannot be sent
+SWALLOW_SOFT_LIMIT: Final = "NEWSFLOWFAULTHANG"  # hangs, swallowing the soft time limit
+HANG_STEP_SECONDS: Final = 0.1
+
+
+def marked(enabled: bool, payload: Any, marker: str) -> bool:
+    return enabled and marker in json.dumps(payload)
+
+
+def before_work(enabled: bool, payload: Any) -> None:
+    """Faults that strike once the message is delivered, before the stage's core runs."""
+    if marked(enabled, payload, KILL_WORKER):
+        os.kill(os.getpid(), signal.SIGKILL)
+    if marked(enabled, payload, SWALLOW_SOFT_LIMIT):
+        while True:  # as a library that catches Exception would: only the hard limit ends this
+            with contextlib.suppress(SoftTimeLimitExceeded):
+                time.sleep(HANG_STEP_SECONDS)
+
+
+def before_report(enabled: bool, payload: Any, deliveries: int) -> None:
+    """The broker is unreachable when the first delivery tries to report its outcome."""
+    if deliveries == 1 and marked(enabled, payload, REPORT_FAILS):
+        raise OperationalError("fault injection: broker unreachable at report time")
