@@ -9,14 +9,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from celery import Task
+from celery.signals import worker_ready, worker_shutdown
 from redis import Redis
 from redis.exceptions import RedisError
 
 from services.gateway.callback import CallbackError, deliver, notification
 from services.gateway.merge import merge_outcome
 from services.gateway.store import ArticleStore
+from services.gateway.sweeper import Sweeper
 from shared.celery_app import make_celery
-from shared.models import ArticleResult, StageOutcome
+from shared.models import ArticleEvent, ArticleResult, StageOutcome
 from shared.names import TASK_CALLBACK, TASK_COLLECT
 from shared.settings import get_settings
 
@@ -31,6 +33,32 @@ def store() -> ArticleStore:
     if _store is None:
         _store = ArticleStore(Redis.from_url(settings.redis_url), settings.article_ttl_seconds)
     return _store
+
+
+def after_events(article_id: str, events: list[ArticleEvent]) -> None:
+    """A run that just ended notifies its callback URL."""
+    if any(e.type in ("done", "failed") for e in events):
+        result = store().get(article_id)
+        if result is not None and result.callback_url:
+            app.send_task(TASK_CALLBACK, args=[result.id, result.run_id])
+
+
+_sweeper: Sweeper | None = None
+
+
+@worker_ready.connect
+def _start_sweeper(**_: Any) -> None:
+    """In the collector's main process: the timer that re-drives or fails stalled runs."""
+    global _sweeper
+    sweeper_store = ArticleStore(Redis.from_url(settings.redis_url), settings.article_ttl_seconds)
+    _sweeper = Sweeper(sweeper_store, app, settings, after_events)
+    _sweeper.start()
+
+
+@worker_shutdown.connect
+def _stop_sweeper(**_: Any) -> None:
+    if _sweeper is not None:
+        _sweeper.stop()
 
 
 @app.task(
@@ -48,10 +76,7 @@ def collect(self: Task, payload: dict[str, Any]) -> str:
         return merge_outcome(result, outcome, datetime.now(UTC))
 
     events = store().update(outcome.article_id, change)
-    if any(e.type in ("done", "failed") for e in events):
-        result = store().get(outcome.article_id)
-        if result is not None and result.callback_url:
-            self.app.send_task(TASK_CALLBACK, args=[result.id, result.run_id])
+    after_events(outcome.article_id, events)
     if not events:
         log.info(
             "ignored %s outcome for %s (stale, duplicate or unknown)",

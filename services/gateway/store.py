@@ -1,15 +1,18 @@
 """Where articles live: one JSON document per article and an event stream per article, in Redis.
 
 The gateway creates records, the collector updates them; both go through this module so the key
-layout is written down once.
+layout is written down once. Runs not yet ``done`` or ``failed`` are also listed in a sorted set
+by their last progress, with the ingest request they started from, so the sweeper can find a run
+that stalled and send it again (docs/reliability.md).
 """
 
 from collections.abc import Callable
+from datetime import datetime
 
 from redis import Redis
 from redis.client import Pipeline
 
-from shared.models import ArticleEvent, ArticleResult
+from shared.models import ArticleEvent, ArticleResult, IngestRequest
 
 PREFIX = "newsflow"
 EVENTS_MAXLEN = 200
@@ -23,7 +26,13 @@ def events_key(article_id: str) -> str:
     return f"{PREFIX}:events:{article_id}"
 
 
+def request_key(article_id: str) -> str:
+    return f"{PREFIX}:request:{article_id}"
+
+
 INDEX_KEY = f"{PREFIX}:articles"  # sorted set: article id by submission time
+OPEN_KEY = f"{PREFIX}:open"  # sorted set: article id of unfinished runs by last progress
+FINAL_STATUSES = ("done", "failed")
 
 
 class ArticleStore:
@@ -37,22 +46,58 @@ class ArticleStore:
 
     def delete(self, article_id: str) -> bool:
         with self.redis.pipeline() as pipe:
-            pipe.delete(article_key(article_id), events_key(article_id))
+            pipe.delete(article_key(article_id), events_key(article_id), request_key(article_id))
             pipe.zrem(INDEX_KEY, article_id)
+            pipe.zrem(OPEN_KEY, article_id)
             deleted = pipe.execute()[0]
         return bool(deleted)
 
-    def create(self, result: ArticleResult, event: ArticleEvent, replace: bool = False) -> bool:
-        """Store a new run of an article; False if one exists and ``replace`` is off."""
+    def create(
+        self,
+        result: ArticleResult,
+        event: ArticleEvent,
+        replace: bool = False,
+        request: IngestRequest | None = None,
+    ) -> bool:
+        """Store a new run of an article; False if one exists and ``replace`` is off.
+
+        ``request`` is kept until the run ends, so a run whose message is lost can be re-sent.
+        """
         key = article_key(result.id)
         if not self.redis.set(key, result.model_dump_json(), nx=not replace, ex=self.ttl):
             return False
         with self.redis.pipeline() as pipe:
-            pipe.delete(events_key(result.id))
+            pipe.delete(events_key(result.id), request_key(result.id))
             self._add_events(pipe, result.id, [event])
             pipe.zadd(INDEX_KEY, {result.id: result.submitted_at.timestamp()})
+            if request is not None:
+                pipe.set(request_key(result.id), request.model_dump_json(), ex=self.ttl)
+            self._track(pipe, result)
             pipe.execute()
         return True
+
+    def ingest_request(self, article_id: str) -> IngestRequest | None:
+        raw = self.redis.get(request_key(article_id))
+        return IngestRequest.model_validate_json(raw) if raw else None
+
+    def stalled(self, before: datetime, limit: int) -> list[str]:
+        """Unfinished runs whose last progress is older than ``before``, oldest first."""
+        ids = self.redis.zrangebyscore(OPEN_KEY, "-inf", before.timestamp(), start=0, num=limit)
+        return [i.decode() if isinstance(i, bytes) else str(i) for i in ids]
+
+    def forget(self, article_id: str) -> None:
+        """Stop tracking a run whose record is gone (expired or deleted)."""
+        with self.redis.pipeline() as pipe:
+            pipe.zrem(OPEN_KEY, article_id)
+            pipe.delete(request_key(article_id))
+            pipe.execute()
+
+    def _track(self, pipe: Pipeline, result: ArticleResult) -> None:
+        if result.status in FINAL_STATUSES:
+            pipe.zrem(OPEN_KEY, result.id)
+            pipe.delete(request_key(result.id))
+        else:
+            pipe.zadd(OPEN_KEY, {result.id: result.updated_at.timestamp()})
 
     def update(
         self,
@@ -75,6 +120,7 @@ class ArticleStore:
             pipe.multi()
             pipe.set(key, updated.model_dump_json(), ex=self.ttl)
             self._add_events(pipe, article_id, events)
+            self._track(pipe, updated)
 
         self.redis.transaction(attempt, key)
         return events

@@ -53,16 +53,16 @@ def submit(services: Services, submission: ArticleSubmission, force: bool = Fals
     event = ArticleEvent(
         article_id=aid, run_id=record.run_id, type="queued", status="queued", at=now
     )
-    if not services.store.create(record, event, replace=existing is not None):
+    request = IngestRequest(article_id=aid, run_id=record.run_id, submission=submission)
+    if not services.store.create(record, event, replace=existing is not None, request=request):
         # Lost a race with an identical submission: that one runs.
         current = services.store.get(aid)
         return Accepted(aid, current.status if current else "queued", duplicate=True)
     try:
-        send_ingest(
-            services.celery,
-            IngestRequest(article_id=aid, run_id=record.run_id, submission=submission),
-        )
+        send_ingest(services.celery, request)
     except Exception:
-        services.store.delete(aid)  # never leave a record that no task will ever finish
+        # Never leave a record that no task will finish; if even this fails (Redis is down),
+        # the sweeper re-sends the kept request once the run is past its deadline.
+        services.store.delete(aid)
         raise
     return Accepted(aid, "queued", duplicate=False)
