@@ -7,7 +7,7 @@ COMPOSE ?= docker compose
 SERVICE ?= extraction
 N ?= 2
 
-.PHONY: install dev demo test test-unit test-integration lint eval train-ner up down logs scale test-compose clean
+.PHONY: install dev demo test test-unit test-integration test-faults lint eval train-ner up down logs scale test-compose clean
 
 install: $(VENV)/.installed
 
@@ -33,6 +33,10 @@ test-unit: install
 
 test-integration: install
 	$(BIN)/python -m pytest -q tests/integration
+
+# Kills workers, breaks reporting, plants orphans: docs/reliability.md (a few minutes).
+test-faults: install
+	$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/faults
 
 SUMMARY_DATA ?= ../shared/eval/summaries/bbc-news-dev.jsonl
 NER_DATA ?= ../shared/eval/ner/eng.testa

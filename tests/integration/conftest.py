@@ -55,7 +55,9 @@ def wait_until(check: Any, timeout: float, what: str, stack: Stack | None = None
 
 
 @contextmanager
-def run_stack(redis_url: str, log_dir: Path) -> Iterator[Running]:
+def run_stack(
+    redis_url: str, log_dir: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[Running]:
     """Every service as a process against ``redis_url``; ready when all queues have consumers."""
     gateway_port, flower_port = free_port(), free_port()
     env = local_env(redis_url)
@@ -68,6 +70,7 @@ def run_stack(redis_url: str, log_dir: Path) -> Iterator[Running]:
         CALLBACK_SECRET=CALLBACK_SECRET,
         MAX_ARTICLE_BYTES="300000",
     )
+    env.update(extra_env or {})
     stack = Stack(env, log_dir)
     stack.start()
     up = Running(
