@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from lxml import etree
 from trafilatura import bare_extraction, baseline
 from trafilatura.settings import Document as TrafilaturaDocument
 from trafilatura.utils import load_html
@@ -33,7 +34,12 @@ SUSPECT_ROLES = frozenset({"dialog", "alertdialog"})
 _KEEP_TAGS = frozenset({"html", "head", "body", "main", "article"})
 # An element holding more than this share of the page's text is the page, whatever its class.
 _MAX_PRUNED_SHARE = 0.4
-_VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+_INVISIBLE_TAGS = frozenset({"script", "style", "noscript"})
+# Real pages nest a few dozen levels; past this, wrappers are unwrapped (their content stays).
+# trafilatura looks at every element's ancestors, so hostile nesting (thousands of <div>s around
+# thousands of paragraphs) would cost elements x depth.
+MAX_DEPTH = 64
+_PARAGRAPH_TAGS = frozenset({"p", "br", "h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 # Dates only from markup meant to carry them (meta, <time>, JSON-LD, URL): the "extensive"
@@ -49,6 +55,10 @@ class ExtractedPage:
     sitename: str | None
 
 
+def _droppable(element: Any) -> bool:
+    return isinstance(element.tag, str) and element.tag not in _KEEP_TAGS
+
+
 def _is_chrome(element: Any) -> bool:
     return element.tag in CHROME_TAGS or element.get("role") in CHROME_ROLES
 
@@ -60,23 +70,64 @@ def _is_suspect(element: Any) -> bool:
     return BOILERPLATE_NAME.search(names) is not None
 
 
-def _visible_chars(element: Any) -> int:
-    """Text a reader sees: inline scripts and styles (JSON-LD, CSS) would skew shares."""
-    return sum(len(text) for text in element.xpath(_VISIBLE_TEXT))
+def _visible_sizes(root: Any) -> dict[Any, int]:
+    """Characters a reader sees under every element, in one bottom-up pass.
+
+    Inline scripts and styles (JSON-LD, CSS) would skew shares. One pass, because asking each
+    element for its own text is quadratic on deeply nested markup (hundreds of nested ad boxes).
+    """
+    sizes: dict[Any, int] = {}
+    for element in reversed(list(root.iter())):  # every child before its parent
+        if not isinstance(element.tag, str) or element.tag in _INVISIBLE_TAGS:
+            sizes[element] = 0
+            continue
+        sizes[element] = len(element.text or "") + sum(
+            sizes[child] + len(child.tail or "") for child in element
+        )
+    return sizes
 
 
 def _prune(tree: Any) -> None:
     """Drop chrome, and suspects unless one holds so much text that it must be the page."""
-    page_chars = _visible_chars(tree) or 1
-    for element in list(tree.iter()):
-        if not isinstance(element.tag, str) or element.tag in _KEEP_TAGS:
-            continue
-        if element.getparent() is None:
-            continue  # the root of a fragment
-        if _is_chrome(element) or (
-            _is_suspect(element) and _visible_chars(element) / page_chars <= _MAX_PRUNED_SHARE
+    sizes = _visible_sizes(tree)
+    page_chars = sizes[tree] or 1
+    pending = list(tree)
+    while pending:  # top-down; a dropped element's descendants are not visited
+        element = pending.pop()
+        if _droppable(element) and (
+            _is_chrome(element)
+            or (_is_suspect(element) and sizes[element] / page_chars <= _MAX_PRUNED_SHARE)
         ):
             element.drop_tree()
+            continue
+        pending.extend(element)
+
+
+def _deep_tags(tree: Any) -> set[str]:
+    """Tags of the elements nested deeper than MAX_DEPTH."""
+    depth: dict[Any, int] = {tree: 0}
+    deep: set[str] = set()
+    for element in tree.iter():
+        parent = element.getparent()
+        if parent is None:
+            continue
+        depth[element] = depth[parent] + 1
+        if depth[element] > MAX_DEPTH and isinstance(element.tag, str):
+            deep.add(element.tag)
+    return deep
+
+
+def _flatten(tree: Any) -> None:
+    """On markup nested deeper than any real page, strip the tags that nest (content stays).
+
+    lxml's strip_tags works in one pass; unwrapping element by element would cost siblings x
+    depth again. Paragraph and heading tags stay so the text keeps its paragraphs.
+    """
+    for _ in range(3):  # stripping wrappers can leave other nesting tags deep; they go next
+        deep = _deep_tags(tree) - _PARAGRAPH_TAGS
+        if not deep:
+            return
+        etree.strip_tags(tree, *deep)
 
 
 def _load(markup: str) -> Any:
@@ -97,6 +148,7 @@ def extract_html(markup: str, url: str | None = None) -> ExtractedPage:
     tree = _load(markup)
     if tree is None:
         return ExtractedPage(text="", title=None, published=None, sitename=None)
+    _flatten(tree)
     _prune(tree)
     doc = bare_extraction(
         tree,

@@ -20,7 +20,11 @@ Span = tuple[int, int]
 
 _CLOSERS = "\"'”’»)]"
 _OPENERS = "\"'“‘«([¿¡"
-_BOUNDARY = re.compile(rf"[.!?…]+[{re.escape(_CLOSERS)}]*(?=\s)|[。！？]+[」』”’）)]*")
+# A match may only start where a run of terminal marks starts, and runs are taken whole
+# (possessive): otherwise each mark of a long run ("........") would rescan the rest of it.
+_BOUNDARY = re.compile(
+    rf"(?<![.!?…])[.!?…]++[{re.escape(_CLOSERS)}]*+(?=\s)|(?<![。！？])[。！？]++[」』”’）)]*+"
+)
 _BULLET = re.compile(r"(?:[-*•●▪◦‣–]|\d{1,3}[.)])\s+")  # "1. " would read as a sentence
 _WORD = re.compile(r"\w+")
 
