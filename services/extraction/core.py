@@ -70,7 +70,7 @@ def extract(
             entities=names,
             date_spans=[s for s in spans if s.label == "DATE"],
         ),
-        quotes=find_quotes(text, sentences, entities),
+        quotes=find_quotes(text, sentences, entities, doc, disabled),
         places=geocode(entities, pipeline.gazetteer),
         keyphrases=keyphrases(doc, [(s.start, s.end, s.label) for s in spans], sentences),
         warnings=language_warnings(document),

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 # The CoNLL-2003 NER artefact (train.py builds it); without it extraction uses the small model's.
 CONLL_MODEL = Path(__file__).parent / "models" / "ner-conll"
 _CONLL_NAME = "ner_conll"
-_UNUSED = ["parser", "senter", "attribute_ruler", "lemmatizer"]
+_UNUSED = ["senter", "attribute_ruler", "lemmatizer"]
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,10 @@ class Quote(BaseModel):
     sentence: int = Field(ge=0)
     speaker: str | None = None
     speaker_entity: str | None = Field(None, description="Entity.id of the speaker")
+    speaker_start: int | None = Field(
+        None, ge=0, description="start of the words naming the speaker at the attribution"
+    )
+    speaker_end: int | None = Field(None, ge=0, description="end of those words (exclusive)")
 
 
 class Place(BaseModel):

@@ -1,0 +1,204 @@
+"""The attribution cue of a quote and the words naming its speaker, read from the parse.
+
+A cue is a speech verb outside every quotation ("said", "told", "wrote" ...) or "according to".
+Which cue a quote rests on, in order:
+
+1. the parse links them: the quote hangs from the verb ("X said “…”") or the verb from the
+   quote ("“…,” said X", parsed as the verb depending on the quote's own verb);
+2. else the nearest cue in the quote's sentences outside the quote, after it before before it
+   ("“…,” X, the senator …, told reporters"; "X said on Tuesday that the plan was “…”");
+3. else a previous sentence of the paragraph that ends with a colon and holds a cue
+   ("X said on Tuesday:" + "“…”").
+
+The speaker's words are the subject of the cue verb (its nsubj; a participle or clause without
+one takes its governing verb's: "he said, adding “…”"), or the object of "according to".
+"""
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from services.extraction.quote_spans import QuoteSpan
+
+# Verbs news writers attribute speech with (all inflections): the common ones of PolNeAR's
+# annotated cues (said, told, wrote, added, tweeted, continued, asked, responded ...) and their
+# usual synonyms.
+_VERBS = (
+    "say said says saying|tell told tells telling|write wrote writes writing written|"
+    "add added adds adding|tweet tweeted tweets tweeting|continue continued continues continuing|"
+    "ask asked asks asking|respond responded responds responding|reply replied replies replying|"
+    "declare declared declares declaring|read reads reading|explain explained explains explaining|"
+    "report reported reports reporting|state stated states stating|conclude concluded concludes|"
+    "note noted notes noting|shout shouted shouting|chant chanted chanting|insist insisted insists|"
+    "announce announced announces announcing|warn warned warns warning|argue argued argues arguing|"
+    "claim claimed claims claiming|recall recalled recalls recalling|admit admitted admits|"
+    "acknowledge acknowledged acknowledges|comment commented comments|remark remarked remarks|"
+    "quip quipped quips|joke joked jokes joking|boast boasted boasts|complain complained complains|"
+    "stress stressed stresses|emphasize emphasized emphasizes emphasised|urge urged urges|"
+    "predict predicted predicts|suggest suggested suggests|counter countered counters|"
+    "confirm confirmed confirms|describe described describes describing|post posted posts|"
+    "testify testified testifies|yell yelled yells|cry cried cries|scream screamed|mutter muttered|"
+    "whisper whispered|recount recounted recounts|observe observed observes|point pointed points|"
+    "insist insisted|affirm affirmed|specify specified specifying|underline underlined|"
+    "proclaim proclaimed|thunder thundered|wonder wondered|tease teased|retort retorted|"
+    "concede conceded concedes|promise promised promises|vow vowed vows|pledge pledged|"
+    "assert asserted asserts|contend contended contends|maintain maintained maintains|"
+    "charge charged charges|accuse accused accuses|call called calls calling|put puts"
+)
+SPEECH_VERBS = frozenset(w for group in _VERBS.split("|") for w in group.split())
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+# Clauses that take their subject from the verb they hang from ("he said, adding …").
+_BORROWS_SUBJECT = ("advcl", "xcomp", "conj", "pcomp", "acl", "ccomp")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """The cue word and the words naming the speaker (token indices, end exclusive)."""
+
+    verb: int
+    speaker: tuple[int, int] | None
+
+
+class QuoteParse:
+    """The parsed document seen from its quotations: which tokens are quoted, and where."""
+
+    def __init__(self, doc: Doc, spans: list[QuoteSpan]) -> None:
+        self.doc = doc
+        self.starts = [t.idx for t in doc]
+        self._quoted = [False] * len(doc)
+        for span in spans:
+            a, b = self.tokens(span.start, span.end)
+            for i in range(a, b):
+                self._quoted[i] = True
+
+    def tokens(self, start: int, end: int) -> tuple[int, int]:
+        """Token range [a, b) of the tokens starting inside [start, end)."""
+        return bisect_left(self.starts, start), bisect_left(self.starts, end)
+
+    def quoted(self, i: int) -> bool:
+        return self._quoted[i]
+
+    def is_cue(self, token: Token) -> bool:
+        if self._quoted[token.i] or token.is_quote or token.is_punct:
+            return False
+        if token.lower_ == "according":
+            return True
+        return token.lower_ in SPEECH_VERBS and token.tag_.startswith("VB")
+
+
+def _according_to(token: Token) -> tuple[int, int] | None:
+    for to in token.rights:
+        for obj in to.rights:
+            if obj.dep_ == "pobj":
+                return _phrase(obj)
+    nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if nxt is not None and nxt.lower_ == "to" and nxt.i + 1 < len(token.doc):
+        return _phrase(token.doc[nxt.i + 1])
+    return None
+
+
+def _phrase(head: Token) -> tuple[int, int]:
+    """The noun phrase of ``head`` up to it: its left modifiers, not what follows (an apposition,
+    a relative clause), nor anything before a comma."""
+    start = head.left_edge.i
+    for i in range(head.i - 1, start - 1, -1):
+        if head.doc[i].is_punct:
+            start = i + 1
+            break
+    return start, head.i + 1
+
+
+def speaker_of(parse: QuoteParse, verb: Token) -> tuple[int, int] | None:
+    """The words naming who speaks through ``verb``."""
+    if verb.lower_ == "according":
+        return _according_to(verb)
+    seen = 0
+    current: Token | None = verb
+    while current is not None and seen < 4:
+        for child in current.children:  # "was reported by X": the agent speaks
+            if child.dep_ == "agent":
+                objects = [o for o in child.children if o.dep_ == "pobj"]
+                if objects:
+                    return _phrase(objects[0])
+        for child in current.children:
+            if child.dep_ in _SUBJECTS and not parse.quoted(child.i) and not child.is_quote:
+                return _phrase(child)
+        if current.dep_ in _BORROWS_SUBJECT and current.head is not current:
+            current, seen = current.head, seen + 1
+        else:
+            current = None
+    for child in verb.rights:  # "said Caddell", "…”, reads a note": parsed without a subject
+        if child.tag_.startswith(("NN", "PRP")) and not parse.quoted(child.i):
+            inverted = verb.i > 0 and (
+                verb.doc[verb.i - 1].is_punct or verb.doc[verb.i - 1].is_quote
+            )
+            if inverted or child.tag_ in ("NNP", "NNPS"):
+                return _phrase(child)
+    return None
+
+
+def _linked(parse: QuoteParse, a: int, b: int, paragraph: tuple[int, int]) -> Token | None:
+    """A cue of the quote's paragraph the parse attaches the quote to, or attaches to the quote
+    (the parser's sentences may run over paragraphs: a cue beyond is another quote's)."""
+    doc = parse.doc
+    p_a, p_b = parse.tokens(*paragraph)
+    found: list[Token] = []
+    for i in range(a, b):
+        head = doc[i].head
+        if not a <= head.i < b and p_a <= head.i < p_b and parse.is_cue(head):
+            found.append(head)
+    sent_start = max(doc[a].sent.start, p_a)
+    sent_end = min(doc[b - 1].sent.end, p_b)
+    for i in (*range(sent_start, a), *range(b, sent_end)):
+        token = doc[i]
+        if a <= token.head.i < b and parse.is_cue(token):
+            found.append(token)
+    if not found:
+        return None
+    return min(found, key=lambda t: a - t.i if t.i < a else t.i - b)
+
+
+def find_cue(
+    parse: QuoteParse,
+    span: QuoteSpan,
+    sentence: tuple[int, int],
+    paragraph: tuple[int, int],
+    use_parse_links: bool = True,
+    use_colon: bool = True,
+) -> Cue | None:
+    """The cue ``span`` rests on and its speaker words, or None when the text names no cue."""
+    doc = parse.doc
+    a, b = parse.tokens(span.start, span.end)
+    if a >= b:
+        return None
+    verb = _linked(parse, a, b, paragraph) if use_parse_links else None
+    if verb is None:
+        s_a, s_b = parse.tokens(*sentence)
+        after = [doc[i] for i in range(b, s_b) if parse.is_cue(doc[i])]
+        before = [doc[i] for i in range(s_a, a) if parse.is_cue(doc[i])]
+        if after:
+            verb = after[0]
+        elif before:
+            verb = before[-1]
+    if verb is None and use_colon:
+        verb = _colon_cue(parse, a, paragraph[0])
+    if verb is None:
+        return None
+    return Cue(verb.i, speaker_of(parse, verb))
+
+
+def _colon_cue(parse: QuoteParse, a: int, paragraph_start: int) -> Token | None:
+    """ "X said on Tuesday:" right before the quote (same or previous paragraph)."""
+    doc = parse.doc
+    i = a - 1
+    while i >= 0 and (doc[i].is_quote or doc[i].is_space):
+        i -= 1
+    if i < 0 or doc[i].text != ":":
+        return None
+    low = bisect_left(parse.starts, paragraph_start)
+    stop = max(doc[i].sent.start, low - 40, 0)
+    for j in range(i - 1, stop - 1, -1):
+        if parse.is_cue(doc[j]):
+            return doc[j]
+    return None

@@ -1,0 +1,100 @@
+"""Where quoted text is: quotation marks paired in one left-to-right pass.
+
+Linear on any input (unmatched marks, thousands of them): each mark is looked at once, and a
+paragraph's scan keeps only the mark that is open. Rules, each measured on PolNeAR train/dev
+(docs/extraction.md):
+
+- “…” and «…» pair by direction; a straight " opens or closes by what touches it (a space before
+  and a letter after opens), else by whether a quote is open.
+- A paragraph that ends inside a quote continues into the next paragraph when that one opens with
+  a quotation mark (the writers' convention for a quote of several paragraphs); otherwise the
+  unmatched mark is dropped.
+- ‘…’ (single marks) only outside a double quote, never an apostrophe (a letter on both sides).
+- Scare quotes are not speech: fewer than ``fewest`` words (3 for double, 4 for single marks).
+"""
+
+from dataclasses import dataclass
+
+_OPEN = {"“": "double", "«": "guillemet", "‘": "single"}
+_CLOSE = {"”": "double", "»": "guillemet", "’": "single"}
+_STRAIGHT = '"'
+_FEWEST_WORDS = {"double": 3, "guillemet": 3, "single": 4}
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """Inner offsets of a quotation (after the opening mark, before the closing one)."""
+
+    start: int
+    end: int
+    marks: str  # "double", "guillemet" or "single"
+
+
+def _opens(text: str, i: int) -> bool | None:
+    """A straight quote's direction from its neighbours, None when they do not tell."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if (before.isspace() or before in "([{—–-") and not after.isspace():
+        return True
+    if (after.isspace() or after in ".,;:!?)]}—–-") and not before.isspace():
+        return False
+    return None
+
+
+def _next_visible(text: str) -> list[int]:
+    """``[i]`` is the first offset at or after ``i`` that is not a space (one backward pass)."""
+    out = [len(text)] * (len(text) + 1)
+    for i in range(len(text) - 1, -1, -1):
+        out[i] = out[i + 1] if text[i].isspace() else i
+    return out
+
+
+def quoted_spans(text: str, continue_paragraphs: bool = True) -> list[QuoteSpan]:
+    """Every quotation long enough to be speech, in text order, none inside another."""
+    visible = _next_visible(text)
+    found: list[QuoteSpan] = []
+    open_at = -1  # inner start of the open double quote, -1 when none
+    open_kind = ""
+    single_at = -1
+    reopening = -1  # offset of the mark that reopens a quote carried into a new paragraph
+    for i, c in enumerate(text):
+        if c == "\n":
+            single_at = -1
+            if open_at >= 0 and reopening < i:
+                nxt = visible[i]
+                if (
+                    continue_paragraphs
+                    and nxt < len(text)
+                    and (text[nxt] == _STRAIGHT or _OPEN.get(text[nxt]) == open_kind)
+                ):
+                    reopening = nxt
+                else:
+                    open_at = -1
+            continue
+        if i == reopening:
+            continue
+        kind = _OPEN.get(c)
+        closing = _CLOSE.get(c)
+        if c == _STRAIGHT:
+            direction = _opens(text, i)
+            if direction is None:
+                direction = open_at < 0
+            if direction:  # a second opening means the first one was never closed
+                open_at, open_kind, single_at = i + 1, "double", -1
+            elif open_at >= 0:
+                found.append(QuoteSpan(open_at, i, open_kind))
+                open_at = -1
+        elif kind == "single":
+            if open_at < 0 and (i == 0 or not text[i - 1].isalnum()):
+                single_at = i + 1
+        elif closing == "single":
+            follows = text[i + 1] if i + 1 < len(text) else " "
+            if single_at >= 0 and open_at < 0 and not follows.isalnum():
+                found.append(QuoteSpan(single_at, i, "single"))
+                single_at = -1
+        elif kind is not None:
+            open_at, open_kind, single_at = i + 1, kind, -1
+        elif closing is not None and open_at >= 0:
+            found.append(QuoteSpan(open_at, i, open_kind))
+            open_at = -1
+    return [q for q in found if len(text[q.start : q.end].split()) >= _FEWEST_WORDS[q.marks]]
