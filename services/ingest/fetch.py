@@ -5,8 +5,9 @@ every hop (redirects included) resolves the host itself, refuses it if *any* add
 loopback, link-local or otherwise non-public, and then connects to the address it checked (the
 request is pinned to that IP, with the original Host header and TLS server name), so a DNS answer
 that changes between check and connect ("rebinding") cannot slip through. Redirects are followed
-by hand for the same reason. Bodies are streamed and cut off at ``url_max_bytes`` (after
-decompression), and the whole fetch shares one ``url_fetch_timeout_seconds`` budget.
+by hand for the same reason. Bodies are streamed and cut off at ``url_max_bytes`` decoded bytes,
+counted as they are inflated (content_encoding.py), and the whole fetch shares one
+``url_fetch_timeout_seconds`` budget.
 """
 
 import codecs
@@ -19,6 +20,7 @@ from typing import Literal
 
 import httpx
 
+from services.ingest.content_encoding import ACCEPT_ENCODING, decoded, encodings
 from shared.addresses import IPAddress, is_public_address
 from shared.settings import Settings
 
@@ -134,21 +136,29 @@ def _check_response(response: httpx.Response, url: httpx.URL, settings: Settings
 def _read_body(
     response: httpx.Response, url: httpx.URL, settings: Settings, deadline: float
 ) -> bytes:
+    """Raw bytes decoded here, not by httpx: the cap must see decoded bytes as they stream."""
+    try:
+        applied = encodings(response.headers.get("content-encoding"))
+    except ValueError as exc:
+        raise FetchError(str(exc), url=str(url), retryable=False) from exc
     body = bytearray()
-    for chunk in response.iter_bytes():
-        body += chunk
-        if len(body) > settings.url_max_bytes:
-            raise FetchError(
-                f"page is larger than the {settings.url_max_bytes} bytes allowed",
-                url=str(url),
-                retryable=False,
-            )
-        if time.monotonic() > deadline:
-            raise FetchError(
-                f"download took longer than {settings.url_fetch_timeout_seconds}s",
-                url=str(url),
-                retryable=True,
-            )
+    try:
+        for chunk in decoded(response.iter_raw(), applied):
+            body += chunk
+            if len(body) > settings.url_max_bytes:
+                raise FetchError(
+                    f"page is larger than the {settings.url_max_bytes} bytes allowed",
+                    url=str(url),
+                    retryable=False,
+                )
+            if time.monotonic() > deadline:
+                raise FetchError(
+                    f"download took longer than {settings.url_fetch_timeout_seconds}s",
+                    url=str(url),
+                    retryable=True,
+                )
+    except ValueError as exc:  # corrupt compressed data
+        raise FetchError(str(exc), url=str(url), retryable=False) from exc
     return bytes(body)
 
 
@@ -209,7 +219,11 @@ def fetch_url(url: str, settings: Settings) -> FetchedPage:
     """GET an article page: checked, pinned, size-capped and bounded in time and redirects."""
     timeout = settings.url_fetch_timeout_seconds
     deadline = time.monotonic() + timeout
-    headers = {"User-Agent": USER_AGENT, "Accept": "text/html, text/plain;q=0.9"}
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "text/html, text/plain;q=0.9",
+        "Accept-Encoding": ACCEPT_ENCODING,
+    }
     try:
         current = httpx.URL(url)
         with httpx.Client(

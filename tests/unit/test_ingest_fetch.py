@@ -1,11 +1,14 @@
 """fetch_url against a real HTTP server on 127.0.0.1: refusals, caps, redirects and errors."""
 
 import contextlib
+import gzip
 import http.server
 import ipaddress
 import socket
 import threading
 import time
+import tracemalloc
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -18,6 +21,24 @@ from shared.settings import Settings
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "hamburg-flood-walls.html"
 ALLOW = Settings(allow_private_urls=True)
 BIG = b"x" * 10_000
+STORY = b"A story worth fetching.\n\nIt has two paragraphs."
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
+
+
+# 1 GB of zeros, gzipped twice: about a kilobyte on the wire.
+BOMB = gzip.compress(gzip.compress(b"\0" * 1_000_000_000, 9), 9)
+ENCODED: dict[str, tuple[str, bytes]] = {
+    "/gzip": ("gzip", gzip.compress(STORY)),
+    "/deflate": ("deflate", zlib.compress(STORY)),
+    "/raw-deflate": ("deflate", _raw_deflate(STORY)),
+    "/bomb": ("gzip, gzip", BOMB),
+    "/brotli": ("br", b"\x0b\x00\x80hello\x03"),
+    "/corrupt": ("gzip", b"\x1f\x8b not really gzip"),
+}
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -60,6 +81,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Location", "/loop")
             self.send_header("Content-Length", "0")
             self.end_headers()
+        elif path in ENCODED:
+            encoding, encoded = ENCODED[path]
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Encoding", encoding)
+            self.send_header("Content-Length", str(len(encoded)))
+            self.end_headers()
+            self.wfile.write(encoded)
         elif path == "/json":
             self.reply(200, b"{}", "application/json")
         elif path == "/unavailable":
@@ -184,3 +213,33 @@ def test_charset_from_header_meta_or_guess(server: str) -> None:
 )
 def test_public_address_classification(address: str, public: bool) -> None:
     assert is_public_address(ipaddress.ip_address(address)) is public
+
+
+@pytest.mark.parametrize("path", ["/gzip", "/deflate", "/raw-deflate"])
+def test_compressed_bodies_are_decoded(server: str, path: str) -> None:
+    assert fetch_url(f"http://{server}{path}", ALLOW).content == STORY.decode()
+
+
+def test_a_decompression_bomb_is_cut_at_the_cap_without_expanding_in_memory(server: str) -> None:
+    settings = Settings(allow_private_urls=True, url_max_bytes=1_000_000)
+    assert len(BOMB) < 100_000  # small on the wire
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match="larger than the 1000000 bytes"):
+            fetch_url(f"http://{server}/bomb", settings)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000  # the cap plus a few bounded steps, never the gigabyte
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [("/brotli", "unsupported content encoding 'br'"), ("/corrupt", "corrupt gzip body")],
+)
+def test_unknown_or_corrupt_encodings_are_final_errors(
+    server: str, path: str, message: str
+) -> None:
+    with pytest.raises(FetchError, match=message) as caught:
+        fetch_url(f"http://{server}{path}", ALLOW)
+    assert caught.value.retryable is False
