@@ -76,3 +76,9 @@ def test_giving_up_at_ingest_skips_the_later_stages() -> None:
     assert failed.stages["ingest"].status == "failed"
     assert failed.stages["extraction"].status == "skipped"
     assert [e.type for e in events] == ["stage_failed", "failed"]
+
+
+def test_a_run_whose_ingest_outcome_was_lost_after_fan_out_is_redriven_from_ingest() -> None:
+    result = record(extraction="done", summarization="done")
+    result.status = "processing"
+    assert decide(result, LATE, POLICY, request_kept=True) == Redrive(("ingest",))
