@@ -38,12 +38,24 @@ test-integration: install
 test-faults: install
 	$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/faults
 
-SUMMARY_DATA ?= ../shared/eval/summaries/bbc-news-dev.jsonl
-NER_DATA ?= ../shared/eval/ner/eng.testa
+# Every quality figure on the development data beside the repo (../shared/eval); each command
+# prints a table and, last, one JSON line. OMP_NUM_THREADS=1: figures per core.
+EVAL_DATA ?= ../shared/eval
+EVAL_OUT ?= .data/eval
 
 eval: install
-	$(BIN)/newsflow eval summaries --data $(SUMMARY_DATA) --sentences reference
-	$(BIN)/newsflow eval ner --data $(NER_DATA)
+	mkdir -p $(EVAL_OUT)
+	OMP_NUM_THREADS=1 $(BIN)/newsflow eval ner --data $(EVAL_DATA)/ner/eng.testa
+	OMP_NUM_THREADS=1 $(BIN)/newsflow eval dates --data $(EVAL_DATA)/dates/dates-tbaq.jsonl \
+		--predictions $(EVAL_OUT)/dates.jsonl
+	OMP_NUM_THREADS=1 $(BIN)/newsflow eval places --data $(EVAL_DATA)/places/places-lgl.jsonl \
+		--predictions $(EVAL_OUT)/places.jsonl
+	OMP_NUM_THREADS=1 $(BIN)/newsflow eval quotes --data $(EVAL_DATA)/quotes/quotes-polnear-dev.jsonl \
+		--predictions $(EVAL_OUT)/quotes.jsonl
+	OMP_NUM_THREADS=1 $(BIN)/newsflow eval summaries --data $(EVAL_DATA)/summaries/bbc-news-dev.jsonl \
+		--sentences reference --half heldout
+	OMP_NUM_THREADS=1 $(BIN)/newsflow eval summaries --data $(EVAL_DATA)/summaries/bbc-news-dev.jsonl \
+		--sentences 3 --half heldout
 
 # Rebuilds services/extraction/models/ner-conll from CoNLL-2003 eng.train (about 25 min, 1 core).
 NER_TRAIN ?= ../shared/eval/ner/eng.train
