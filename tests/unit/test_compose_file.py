@@ -20,7 +20,9 @@ def compose() -> dict[str, Any]:
 
 
 def service_packages() -> set[str]:
-    return {p.name for p in (ROOT / "services").iterdir() if (p / "__init__.py").exists()} - {"cli"}
+    # The command line and the evaluation harness are tools, not deployed services.
+    tools = {"cli", "evaluation"}
+    return {p.name for p in (ROOT / "services").iterdir() if (p / "__init__.py").exists()} - tools
 
 
 def requirement_names(file: Path) -> set[str]:
