@@ -10,6 +10,14 @@ from pathlib import Path
 # What joins tokens and sentences in the text built from a CoNLL document; training uses the same.
 TOKEN_SEP = " "
 SENTENCE_SEP = "\n"
+# Every tenth document of the training file is held out of training (train.py): it picks the
+# checkpoint, and ``newsflow eval ner --held-out`` scores it as data the rules were not tuned on.
+HELD_OUT_EVERY = 10
+
+
+def held_out(index: int) -> bool:
+    """Whether the ``index``-th document (from 0) of a training file is kept out of training."""
+    return index % HELD_OUT_EVERY == HELD_OUT_EVERY - 1
 
 
 @dataclass(frozen=True)

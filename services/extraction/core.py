@@ -19,21 +19,17 @@ MODEL_LANGUAGE = "en"
 
 
 def named_spans(
-    pipeline: Pipeline, text: str, sentence_starts: list[int] | None = None
+    pipeline: Pipeline,
+    text: str,
+    sentence_starts: list[int] | None = None,
+    disabled: frozenset[str] = frozenset(),
 ) -> tuple[Doc, list[Span]]:
     """The tagged text and its NER spans: both models combined (the small model's if alone),
-    then corrected by the rules of refine.py."""
-    doc = pipeline.nlp(text)
-    small = [Span(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    then corrected by the rules of refine.py but the groups ``disabled`` names."""
+    doc, conll, small = run_models(pipeline, text)
     place_type = pipeline.gazetteer.place_type
-    if pipeline.conll is None:
-        spans = small
-    else:
-        doc.set_ents([], default="missing")  # a preset entity would constrain the second NER
-        pipeline.conll(doc)
-        conll = [Span(e.start_char, e.end_char, e.label_) for e in doc.ents]
-        spans = combine(text, conll, small, place_type)
-    return doc, refine(doc, spans, small, place_type, sentence_starts or [0])
+    starts = sentence_starts or [0]
+    return doc, corrected(doc, conll, small, place_type, starts, disabled)
 
 
 def language_warnings(document: Document) -> list[str]:
@@ -56,7 +52,7 @@ def extract(
     worker always runs with every rule on."""
     text = document.text
     sentences = SentenceIndex(document)
-    doc, spans = named_spans(pipeline, text, sentences.starts)
+    doc, spans = named_spans(pipeline, text, sentences.starts, disabled)
     entities = build_entities(spans, text, sentences, pipeline.gazetteer.canonical)
     names = [s for s in spans if s.label in COARSE or s.label == "MISC"]
     return Extraction(

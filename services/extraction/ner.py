@@ -10,7 +10,10 @@ the rules of refine.py (gazetteer-aware retyping, sentence-initial common words 
 import re
 from collections.abc import Callable
 
+from spacy.tokens import Doc
+
 from services.extraction.entities import Span
+from services.extraction.pipeline import Pipeline
 
 # name -> "GPE" / "LOC" when the gazetteer knows it exactly (Gazetteer.place_type).
 PlaceType = Callable[[str], str | None]
@@ -29,6 +32,9 @@ COARSE: dict[str, str] = {
     "LAW": "MISC",
     "LANGUAGE": "MISC",
 }
+# Rule groups ``extract(..., disabled)`` can switch off (docs/extraction.md, Ablation).
+TERRITORY = "ner.territory"
+TITLE_SPLIT = "ner.title_split"
 _NATURAL = re.compile(
     r"\b(?:River|Sea|Ocean|Gulf|Bay|Lake|Mountains?|Mount|Mt|Valley|Desert|Peninsula|Strait|"
     r"Island|Islands|Basin|Coast|Plateau|Region|Delta|Channel|Alps|Himalayas|Siberia)\b",
@@ -56,7 +62,13 @@ _AFFILIATION = re.compile(
 )
 
 
-def fine_type(coarse: str, text: str, small: list[str], place_type: PlaceType | None = None) -> str:
+def fine_type(
+    coarse: str,
+    text: str,
+    small: list[str],
+    place_type: PlaceType | None = None,
+    disabled: frozenset[str] = frozenset(),
+) -> str:
     """OntoNotes type of a CoNLL-typed span: the small model's, if it agrees, else a rule.
 
     A CoNLL LOC ending in a street word ("Bloor St.") is a FAC whatever the small model says. A
@@ -87,7 +99,7 @@ def fine_type(coarse: str, text: str, small: list[str], place_type: PlaceType | 
             return "LOC"
         known = place_type(text) if place_type is not None else None
         return known or ("LOC" if place_type is not None else "GPE")
-    if _TERRITORY.search(text):
+    if TERRITORY not in disabled and _TERRITORY.search(text):
         return "LOC"
     if _EVENT.search(text):
         return "EVENT"
@@ -98,7 +110,11 @@ def fine_type(coarse: str, text: str, small: list[str], place_type: PlaceType | 
 
 
 def combine(
-    text: str, conll: list[Span], small: list[Span], place_type: PlaceType | None = None
+    text: str,
+    conll: list[Span],
+    small: list[Span],
+    place_type: PlaceType | None = None,
+    disabled: frozenset[str] = frozenset(),
 ) -> list[Span]:
     """CoNLL spans typed by the small model where possible, plus its non-CoNLL types."""
     out: list[Span] = []
@@ -112,7 +128,12 @@ def combine(
             and s.end <= span.end
             and (s.start, s.end) != (span.start, span.end)
         ]
-        if span.label != "PER" and len(inside) > 1 and any(s.label == "PERSON" for s in inside):
+        if (
+            TITLE_SPLIT not in disabled
+            and span.label != "PER"
+            and len(inside) > 1
+            and any(s.label == "PERSON" for s in inside)
+        ):
             # "the American House Nancy Pelosi": a title run into a name; the small model splits
             # it correctly (neutral on held-out CoNLL, right on modern news).
             out.extend(inside)
@@ -123,7 +144,9 @@ def combine(
             Span(
                 span.start,
                 span.end,
-                fine_type(span.label, text[span.start : span.end], exact + rest, place_type),
+                fine_type(
+                    span.label, text[span.start : span.end], exact + rest, place_type, disabled
+                ),
             )
         )
     for s in small:
@@ -133,3 +156,16 @@ def combine(
             out.append(s)
     out.sort(key=lambda s: (s.start, s.end))
     return out
+
+
+def run_models(pipeline: Pipeline, text: str) -> tuple[Doc, list[Span] | None, list[Span]]:
+    """The tagged text, the CoNLL model's spans (None without that model) and the small model's.
+
+    Kept apart from the rules so an ablation runs the models once and the rules many times."""
+    doc = pipeline.nlp(text)
+    small = [Span(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    if pipeline.conll is None:
+        return doc, None, small
+    doc.set_ents([], default="missing")  # a preset entity would constrain the second NER
+    pipeline.conll(doc)
+    return doc, [Span(e.start_char, e.end_char, e.label_) for e in doc.ents], small

@@ -50,7 +50,17 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as TokenSpan
 
 from services.extraction.entities import Span, slug, trim
-from services.extraction.ner import COARSE, PlaceType
+from services.extraction.ner import COARSE, TERRITORY, TITLE_SPLIT, PlaceType, combine
+
+# Rule groups, in the order of the module docstring, that ``refine(..., disabled)`` can skip.
+LOWERCASE = "ner.lowercase"
+NUMBERED = "ner.numbered"
+LOCATED = "ner.located"
+COMMON_WORDS = "ner.common_words"
+PLACES = "ner.places"
+GROUPS = (LOWERCASE, NUMBERED, LOCATED, COMMON_WORDS, PLACES)
+# Every NER rule group whose effect CoNLL scoring can see (the eval's ablation switches each off).
+NER_GROUPS = (TITLE_SPLIT, TERRITORY, *GROUPS)
 
 _PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 _RETYPABLE = frozenset({"PERSON", "NORP", "PRODUCT", "ORG"})
@@ -72,20 +82,41 @@ _PLACE_NAME = re.compile(r"((?:[A-Z][\w.'-]*)(?: [A-Z][\w.'-]*)*)")
 _COMMON_TAGS = frozenset({"NN", "NNS"})
 
 
+def corrected(
+    doc: Doc,
+    conll: list[Span] | None,
+    small: list[Span],
+    place_type: PlaceType,
+    sentence_starts: list[int],
+    disabled: frozenset[str] = frozenset(),
+) -> list[Span]:
+    """Both models' spans combined (the small model's alone without the CoNLL model), then
+    refined: the NER output extraction builds entities from."""
+    spans = small if conll is None else combine(doc.text, conll, small, place_type, disabled)
+    return refine(doc, spans, small, place_type, sentence_starts, disabled)
+
+
 def refine(
     doc: Doc,
     spans: list[Span],
     small: list[Span],
     place_type: PlaceType,
     sentence_starts: list[int],
+    disabled: frozenset[str] = frozenset(),
 ) -> list[Span]:
-    """The rules of the module docstring, in order; spans of non-name types pass through."""
+    """The rules of the module docstring, in order, but those ``disabled`` names (GROUPS);
+    spans of non-name types pass through."""
     text = doc.text
-    spans = [s for s in spans if s.label not in COARSE or _has_capital(text, s)]
-    spans = [_numbered_facility(doc, s) for s in spans]
-    spans = [part for s in spans for part in _split_located(text, s, small, place_type)]
-    spans = _drop_common_words(doc, spans, small, place_type, sentence_starts)
-    spans = _retype_places(doc, spans, small, place_type)
+    if LOWERCASE not in disabled:
+        spans = [s for s in spans if s.label not in COARSE or _has_capital(text, s)]
+    if NUMBERED not in disabled:
+        spans = [_numbered_facility(doc, s) for s in spans]
+    if LOCATED not in disabled:
+        spans = [part for s in spans for part in _split_located(text, s, small, place_type)]
+    if COMMON_WORDS not in disabled:
+        spans = _drop_common_words(doc, spans, small, place_type, sentence_starts)
+    if PLACES not in disabled:
+        spans = _retype_places(doc, spans, small, place_type)
     return sorted(spans, key=lambda s: (s.start, s.end))
 
 

