@@ -5,11 +5,11 @@ from spacy.tokens import Doc
 from services.extraction.dates import find_dates
 from services.extraction.entities import Span, build_entities
 from services.extraction.keyphrases import keyphrases
-from services.extraction.ner import COARSE, combine
+from services.extraction.ner import COARSE, run_models
 from services.extraction.pipeline import Pipeline, load_pipeline
 from services.extraction.places import geocode
 from services.extraction.quotes import find_quotes
-from services.extraction.refine import refine
+from services.extraction.refine import corrected
 from services.extraction.sentences import SentenceIndex
 from shared.models import Document, Extraction
 
