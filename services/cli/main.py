@@ -8,6 +8,7 @@ from collections.abc import Sequence
 EVAL_COMMANDS: dict[str, str] = {
     "summaries": "services.cli.eval_summaries",
     "ner": "services.cli.eval_ner",
+    "dates": "services.cli.eval_dates",
     "quotes": "services.cli.eval_quotes",
 }
 

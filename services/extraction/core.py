@@ -64,7 +64,7 @@ def extract(
             sentences,
             sentences.bounds,
             entities=names,
-            date_spans=[s for s in spans if s.label == "DATE"],
+            disabled=disabled,
         ),
         quotes=find_quotes(text, sentences, entities, doc, disabled),
         places=geocode(entities, pipeline.gazetteer),

@@ -28,9 +28,19 @@ class DateMention(BaseModel):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     sentence: int = Field(ge=0)
-    value: date | None = Field(None, description="ISO date (start of a range)")
+    value: date | None = Field(None, description="ISO date (start of a range or period)")
     end_value: date | None = Field(None, description="end of a range, if the text gives one")
-    granularity: Literal["day", "month", "year"] | None = None
+    granularity: (
+        Literal["day", "week", "month", "quarter", "half", "season", "year", "decade", "century"]
+        | None
+    ) = None
+    type: Literal["DATE", "TIME", "DURATION", "SET"] = Field(
+        "DATE", description="TIMEX3 type; durations and sets carry no calendar value"
+    )
+    timex: str | None = Field(
+        None,
+        description="TIMEX3 value: 1998-01-08, 1998-W32, 1998-Q1, 1998-SU, 199, PRESENT_REF, P3M",
+    )
 
 
 class Quote(BaseModel):
