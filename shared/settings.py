@@ -5,14 +5,24 @@ every knob (and its default) in one place; README.md's configuration table mirro
 """
 
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from shared.secret_policy import secret_problems
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+    # hide_input_in_errors: a refused setting must not print the secrets beside it into the logs.
+    model_config = SettingsConfigDict(
+        env_file=None, extra="ignore", case_sensitive=False, hide_input_in_errors=True
+    )
+
+    # Deployment: docker-compose.yml sets production, where a missing Redis password is refused.
+    # Placeholder secrets (change-me) are refused everywhere (shared/secret_policy.py).
+    newsflow_env: Literal["development", "production"] = "development"
+    flower_basic_auth: str = Field("", description="user:password; read by Flower, checked here")
 
     # Broker, result backend and article store.
     redis_url: str = "redis://127.0.0.1:6379/0"
@@ -74,6 +84,20 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [key.strip() for key in value.split(",") if key.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_secrets(self) -> Self:
+        problems = secret_problems(
+            production=self.newsflow_env == "production",
+            redis_url=self.redis_url,
+            api_keys=self.api_keys,
+            callback_secret=self.callback_secret,
+            flower_basic_auth=self.flower_basic_auth,
+            fault_injection=self.fault_injection,
+        )
+        if problems:
+            raise ValueError("refusing to start: " + "; ".join(problems))
+        return self
 
 
 @lru_cache(maxsize=1)
