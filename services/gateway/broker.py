@@ -3,12 +3,15 @@
 Also the app Flower runs against (``celery -A services.gateway.broker flower``).
 """
 
+from collections.abc import Sequence
+from typing import Final
+
 from celery import Celery
 from redis import Redis
 
 from shared.celery_app import make_celery
 from shared.models import IngestRequest
-from shared.names import QUEUE_INGEST, STAGE_QUEUES, TASK_INGEST
+from shared.names import QUEUE_RESULTS, STAGE_QUEUES, TASK_INGEST
 from shared.settings import get_settings
 
 app: Celery = make_celery("gateway", get_settings())
@@ -19,13 +22,17 @@ def send_ingest(celery: Celery, request: IngestRequest) -> str:
     return str(result.id)
 
 
-def ingest_backlog(redis: Redis) -> int:
-    """Messages waiting in the ingest queue (kombu keeps a Redis list named after the queue)."""
-    return int(redis.llen(QUEUE_INGEST))
+# Every queue a submission adds work to: each is bounded by MAX_QUEUE_DEPTH (limits.check_backlog).
+BOUNDED_QUEUES: Final = (*STAGE_QUEUES.values(), QUEUE_RESULTS)
 
 
-def queue_depths(redis: Redis) -> dict[str, int]:
-    return {queue: int(redis.llen(queue)) for queue in STAGE_QUEUES.values()}
+def queue_depths(redis: Redis, queues: Sequence[str] = BOUNDED_QUEUES) -> dict[str, int]:
+    """Messages waiting per queue (kombu keeps a Redis list named after each), in one round trip."""
+    with redis.pipeline(transaction=False) as pipe:
+        for queue in queues:
+            pipe.llen(queue)
+        lengths = pipe.execute()
+    return {queue: int(length) for queue, length in zip(queues, lengths, strict=True)}
 
 
 def consumers_by_queue(celery: Celery, timeout: float) -> dict[str, list[str]]:

@@ -5,7 +5,7 @@ import time
 from redis import Redis
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.gateway.broker import ingest_backlog
+from services.gateway.broker import queue_depths
 from services.gateway.problems import PROBLEM_JSON, Problem, problem_body
 from shared.settings import Settings
 
@@ -101,12 +101,23 @@ def check_rate(redis: Redis, settings: Settings, client: str, cost: int = 1) -> 
         )
 
 
+# Seconds a client waits when a queue is full: a few articles' work for one worker per stage, short
+# enough that clients come back soon after a stage catches up.
+BACKLOG_RETRY_AFTER_SECONDS = 10
+
+
 def check_backlog(redis: Redis, settings: Settings) -> None:
-    waiting = ingest_backlog(redis)
-    if waiting >= settings.max_queue_depth:
+    """429 while any queue (every stage and results) holds ``max_queue_depth`` messages or more.
+
+    Bounding ingest alone lets a slow later stage grow its queue until Redis runs out of memory.
+    """
+    limit = settings.max_queue_depth
+    full = {queue: n for queue, n in queue_depths(redis).items() if n >= limit}
+    if full:
+        detail = "; ".join(f"queue {q} holds {n} messages (limit {limit})" for q, n in full.items())
         raise Problem(
             429,
             "Pipeline busy",
-            f"{waiting} articles are waiting for ingest (limit {settings.max_queue_depth})",
-            headers={"Retry-After": "10"},
+            detail,
+            headers={"Retry-After": str(BACKLOG_RETRY_AFTER_SECONDS)},
         )
