@@ -6,6 +6,7 @@ by their last progress, with the ingest request they started from, so the sweepe
 that stalled and send it again (docs/reliability.md).
 """
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -30,8 +31,17 @@ def request_key(article_id: str) -> str:
     return f"{PREFIX}:request:{article_id}"
 
 
-INDEX_KEY = f"{PREFIX}:articles"  # sorted set: article id by submission time
+# Sorted set: article id by the time its record was last written. A record expires the TTL after
+# its last write, so an entry older than the TTL is an expired record's: ``create`` prunes them.
+INDEX_KEY = f"{PREFIX}:articles"
+# The clock is read just before the record's SET reaches Redis; this slack keeps a record that
+# expires a moment later than its entry says from ever losing its entry while it lives.
+INDEX_PRUNE_SLACK_SECONDS = 1.0
 OPEN_KEY = f"{PREFIX}:open"  # sorted set: article id of unfinished runs by last progress
+# Sorted set, the callback outbox: article id of runs that ended (with a callback URL) by end time,
+# written with the run's end and removed once the collector has queued the callback, so a
+# collector that dies in between leaves it for the sweeper to send (docs/reliability.md).
+CALLBACKS_KEY = f"{PREFIX}:callbacks"
 FINAL_STATUSES = ("done", "failed")
 
 
@@ -49,6 +59,7 @@ class ArticleStore:
             pipe.delete(article_key(article_id), events_key(article_id), request_key(article_id))
             pipe.zrem(INDEX_KEY, article_id)
             pipe.zrem(OPEN_KEY, article_id)
+            pipe.zrem(CALLBACKS_KEY, article_id)
             deleted = pipe.execute()[0]
         return bool(deleted)
 
@@ -69,7 +80,7 @@ class ArticleStore:
         with self.redis.pipeline() as pipe:
             pipe.delete(events_key(result.id), request_key(result.id))
             self._add_events(pipe, result.id, [event])
-            pipe.zadd(INDEX_KEY, {result.id: result.submitted_at.timestamp()})
+            self._index(pipe, result.id, prune=True)
             if request is not None:
                 pipe.set(request_key(result.id), request.model_dump_json(), ex=self.ttl)
             self._track(pipe, result)
@@ -84,6 +95,14 @@ class ArticleStore:
         """Unfinished runs whose last progress is older than ``before``, oldest first."""
         ids = self.redis.zrangebyscore(OPEN_KEY, "-inf", before.timestamp(), start=0, num=limit)
         return [i.decode() if isinstance(i, bytes) else str(i) for i in ids]
+
+    def callbacks_due(self, before: datetime, limit: int) -> list[str]:
+        """Ended runs whose callback was still not queued at ``before``, oldest first."""
+        ids = self.redis.zrangebyscore(CALLBACKS_KEY, "-inf", before.timestamp(), start=0, num=limit)
+        return [i.decode() if isinstance(i, bytes) else str(i) for i in ids]
+
+    def callback_queued(self, article_id: str) -> None:
+        self.redis.zrem(CALLBACKS_KEY, article_id)
 
     def forget(self, article_id: str) -> None:
         """Stop tracking a run whose record is gone (expired or deleted)."""
@@ -119,11 +138,22 @@ class ArticleStore:
                 return
             pipe.multi()
             pipe.set(key, updated.model_dump_json(), ex=self.ttl)
+            self._index(pipe, article_id)
             self._add_events(pipe, article_id, events)
             self._track(pipe, updated)
+            if updated.callback_url and any(e.type in FINAL_STATUSES for e in events):
+                pipe.zadd(CALLBACKS_KEY, {article_id: updated.updated_at.timestamp()})
 
         self.redis.transaction(attempt, key)
         return events
+
+    def _index(self, pipe: Pipeline, article_id: str, prune: bool = False) -> None:
+        """List the article at this write's time; ``prune`` drops the entries of expired records."""
+        now = time.time()
+        pipe.zadd(INDEX_KEY, {article_id: now})
+        if prune and self.ttl:
+            cutoff = now - self.ttl - INDEX_PRUNE_SLACK_SECONDS
+            pipe.zremrangebyscore(INDEX_KEY, "-inf", f"({cutoff}")
 
     def _add_events(self, pipe: Pipeline, article_id: str, events: list[ArticleEvent]) -> None:
         stream = events_key(article_id)
