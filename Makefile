@@ -7,7 +7,7 @@ COMPOSE ?= docker compose
 SERVICE ?= extraction
 N ?= 2
 
-.PHONY: install dev demo test test-unit test-integration test-faults lint eval train-ner up down logs scale test-compose clean
+.PHONY: install dev demo test test-unit test-integration test-faults lint eval train-ner train-summarizer up down logs scale test-compose clean
 
 install: $(VENV)/.installed
 
@@ -66,6 +66,11 @@ train-ner: install
 		--paths.dev .data/ner-conll/dev.spacy --output .data/ner-conll/out
 	$(BIN)/python -m services.extraction.train package .data/ner-conll/out/model-best \
 		--out services/extraction/models/ner-conll
+
+# Refits services/summarization/weights/headline-logit.json on the BBC dev set's train half (~1 min).
+SUMMARY_TRAIN ?= $(EVAL_DATA)/summaries/bbc-news-dev.jsonl
+train-summarizer: install
+	OMP_NUM_THREADS=1 $(BIN)/python -m services.cli.train_summaries --data $(SUMMARY_TRAIN) --half train
 
 lint: install
 	$(BIN)/ruff check .

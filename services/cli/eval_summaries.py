@@ -23,6 +23,19 @@ if TYPE_CHECKING:
     from shared.settings import Settings
 
 ROUGE_KEYS = ("rouge1", "rouge2", "rougeLsum")
+# The summarizer's rule groups (services.summarization.core.RULE_GROUPS), listed here so that the
+# parser is built without importing numpy; a unit test checks that both lists agree.
+RULE_GROUPS = (
+    "datelines",
+    "redundancy",
+    "prior",
+    "title",
+    "learned",
+    "features.position",
+    "features.centrality",
+    "features.length",
+    "features.surface",
+)
 # A document builder with the signature of services.ingest.core.build_document.
 DocumentBuilder = Callable[..., "Document"]
 
@@ -48,6 +61,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="summary length K, or 'reference' for each reference's own sentence count",
     )
     parser.add_argument("--limit", type=int, default=None, help="score only the first N articles")
+    parser.add_argument(
+        "--disable",
+        action="append",
+        default=[],
+        choices=RULE_GROUPS,
+        metavar="GROUP",
+        help=f"switch a rule group off (repeatable): {', '.join(RULE_GROUPS)}",
+    )
+    parser.add_argument(
+        "--against",
+        choices=("reference", "title"),
+        default="reference",
+        help="score against the reference summary, or against the headline, which the "
+        "summarizer then does not see (a human-written gist, like agency highlights)",
+    )
     parser.add_argument(
         "--half",
         choices=("all", "train", "heldout"),
@@ -95,6 +123,8 @@ def evaluate(
     sentences: int | str,
     build_document: DocumentBuilder,
     settings: Settings,
+    disabled: frozenset[str] = frozenset(),
+    against_title: bool = False,
 ) -> dict[str, Any]:
     """Summarize and score every row; returns the JSON-able result the command prints."""
     from rouge_score import rouge_scorer
@@ -106,17 +136,23 @@ def evaluate(
     system, lead = _Mean(), _Mean()
     seconds = 0.0
     for row in rows:
-        reference_lines = [_one_line(s) for s in row["reference"].split("\n") if s.strip()]
+        title = row.get("title") or None
+        reference = row["reference"]
+        if against_title:
+            if not title:
+                continue
+            reference = title
+        reference_lines = [_one_line(s) for s in reference.split("\n") if s.strip()]
         k = len(reference_lines) if sentences == "reference" else int(sentences)
         options = SummaryOptions(sentences=max(1, min(k, 50)))
-        submission = ArticleSubmission(text=row["article"], title=row.get("title") or None)
+        submission = ArticleSubmission(text=row["article"], title=None if against_title else title)
         try:
             document = build_document(row["id"], submission, settings)
         except ValueError as error:  # e.g. an empty article: the worker would report it too
             print(f"skipped {row['id']}: {error}", file=sys.stderr)
             continue
         started = time.perf_counter()
-        summary = summarize(document, options, settings)
+        summary = summarize(document, options, settings, disabled)
         seconds += time.perf_counter() - started
         reference = "\n".join(reference_lines)
         system_text = "\n".join(_one_line(s.text) for s in summary.sentences)
@@ -132,9 +168,9 @@ def evaluate(
     }
 
 
-def format_table(result: dict[str, Any], budget: int | str, method: str) -> str:
+def format_table(result: dict[str, Any], budget: int | str, method: str, note: str = "") -> str:
     header = f"{'':<24}{'ROUGE-1':>9}{'ROUGE-2':>9}{'ROUGE-Lsum':>12}"
-    rows = [f"articles: {result['n']}   budget: {budget}", header]
+    rows = [f"articles: {result['n']}   budget: {budget}{note}", header]
     names = {"system": method, "lead": f"Lead-{'K' if budget == 'reference' else budget}"}
     for key, label in names.items():
         r = result[key]
@@ -159,13 +195,26 @@ def run(args: argparse.Namespace) -> int:
     if args.limit is not None:
         rows = itertools.islice(rows, args.limit)
     try:
-        result = evaluate(rows, args.sentences, build_document, get_settings())
+        result = evaluate(
+            rows,
+            args.sentences,
+            build_document,
+            get_settings(),
+            frozenset(args.disable),
+            args.against == "title",
+        )
     except (OSError, ValueError) as error:
         print(f"newsflow eval summaries: {error}", file=sys.stderr)
         return 2
     if result["n"] == 0:
         print("newsflow eval summaries: no articles to score", file=sys.stderr)
         return 2
-    print(format_table(result, args.sentences, method_name()))
+    note = "".join(
+        [
+            "   against: headline" if args.against == "title" else "",
+            f"   disabled: {', '.join(args.disable)}" if args.disable else "",
+        ]
+    )
+    print(format_table(result, args.sentences, method_name(), note))
     print(json.dumps(result))
     return 0

@@ -97,3 +97,28 @@ def test_console_script_dispatches_here(capsys: pytest.CaptureFixture[str]) -> N
 
     assert main(["eval", "summaries", "--data", str(FIXTURE), "--sentences", "2"]) == 0
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["n"] == 5
+
+
+def test_disable_names_a_rule_group(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, result = run_eval(
+        capsys, "--data", str(FIXTURE), "--sentences", "2", "--disable", "datelines"
+    )
+    assert code == 0 and result["n"] == 5 and "disabled: datelines" in out
+    parser = argparse.ArgumentParser()
+    eval_summaries.add_arguments(parser)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--data", str(FIXTURE), "--disable", "everything"])
+
+
+def test_against_title_scores_the_headline_unseen(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The one-sentence article is its headline's words plus more: Lead-1 recalls them all.
+    path, row = one_article(tmp_path, "fixture/one-sentence")
+    _, out, result = run_eval(capsys, "--data", str(path), "--sentences", "1", "--against", "title")
+    assert "against: headline" in out and result["n"] == 1
+    scorer = rouge_scorer.RougeScorer(["rouge1"], use_stemmer=True)
+    expected = scorer.score(row["title"], row["article"])["rouge1"].fmeasure
+    lead = result["lead"]
+    assert isinstance(lead, dict) and lead["rouge1"] == pytest.approx(100 * expected, abs=1e-3)
+    assert expected < 1.0  # the reference is the headline, not the article's own summary
