@@ -38,6 +38,7 @@ def _worker(app: str, queue: str, node: str | None = None) -> list[str]:
 COMMANDS: Final[dict[str, list[str]]] = {
     "gateway": ["uvicorn", "--factory", "services.gateway.app:create_app", "--no-access-log"],
     "collector": _worker("services.gateway.collector", "results", node="collector"),
+    "callbacks": _worker("services.gateway.notifier", "callbacks"),
     "ingest": _worker("services.ingest.worker", "ingest"),
     "extraction": _worker("services.extraction.worker", "extraction"),
     "summarization": _worker("services.summarization.worker", "summarization"),

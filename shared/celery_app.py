@@ -6,12 +6,14 @@ from celery import Celery
 from kombu.entity import Queue
 
 from shared.names import (
+    QUEUE_CALLBACKS,
     QUEUE_EXTRACTION,
     QUEUE_INGEST,
     QUEUE_RESULTS,
     QUEUE_SUMMARIZATION,
     TASK_ROUTES,
 )
+from shared.redact import install_log_redaction
 from shared.settings import Settings, get_settings
 
 
@@ -33,7 +35,14 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "accept_content": ["json"],
         "task_routes": TASK_ROUTES,
         "task_queues": [
-            Queue(q) for q in (QUEUE_INGEST, QUEUE_EXTRACTION, QUEUE_SUMMARIZATION, QUEUE_RESULTS)
+            Queue(q)
+            for q in (
+                QUEUE_INGEST,
+                QUEUE_EXTRACTION,
+                QUEUE_SUMMARIZATION,
+                QUEUE_RESULTS,
+                QUEUE_CALLBACKS,
+            )
         ],
         "task_create_missing_queues": False,
         # A task is acknowledged only when it finished, and a worker that dies mid-task gives the
@@ -55,6 +64,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
 
 
 def make_celery(name: str, settings: Settings | None = None) -> Celery:
+    install_log_redaction()  # every worker: no credentials from URLs in its log lines
     app = Celery(name)
     app.conf.update(celery_config(settings or get_settings()))
     return app

@@ -12,6 +12,8 @@ QUEUE_INGEST: Final = "ingest"
 QUEUE_EXTRACTION: Final = "extraction"
 QUEUE_SUMMARIZATION: Final = "summarization"
 QUEUE_RESULTS: Final = "results"
+# Callbacks have their own queue and worker: a slow receiver never delays result collection.
+QUEUE_CALLBACKS: Final = "callbacks"
 
 TASK_INGEST: Final = "ingest.article"
 TASK_EXTRACTION: Final = "extraction.article"
@@ -24,7 +26,7 @@ TASK_ROUTES: Final[dict[str, dict[str, str]]] = {
     TASK_EXTRACTION: {"queue": QUEUE_EXTRACTION},
     TASK_SUMMARIZATION: {"queue": QUEUE_SUMMARIZATION},
     TASK_COLLECT: {"queue": QUEUE_RESULTS},
-    TASK_CALLBACK: {"queue": QUEUE_RESULTS},
+    TASK_CALLBACK: {"queue": QUEUE_CALLBACKS},
 }
 
 STAGE_QUEUES: Final[dict[Stage, str]] = {

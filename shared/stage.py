@@ -30,6 +30,7 @@ from shared.names import (
     TASK_SUMMARIZATION,
     Stage,
 )
+from shared.redact import redact_text
 from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,10 @@ def backoff_seconds(retries: int) -> int:
 
 def stage_error(stage: Stage, exc: BaseException) -> StageError:
     return StageError(
-        stage=stage, type=type(exc).__name__, message=str(exc)[:500], retryable=is_retryable(exc)
+        stage=stage,
+        type=type(exc).__name__,
+        message=redact_text(str(exc))[:500],  # stored and served: no credentials from URLs
+        retryable=is_retryable(exc),
     )
 
 

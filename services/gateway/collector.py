@@ -13,7 +13,6 @@ from celery.signals import worker_ready, worker_shutdown
 from redis import Redis
 from redis.exceptions import RedisError
 
-from services.gateway.callback import CallbackError, deliver, notification
 from services.gateway.merge import merge_outcome
 from services.gateway.store import ArticleStore
 from services.gateway.sweeper import Sweeper
@@ -36,7 +35,8 @@ def store() -> ArticleStore:
 
 
 def after_events(article_id: str, events: list[ArticleEvent]) -> None:
-    """A run that just ended notifies its callback URL."""
+    """A run that just ended notifies its callback URL, through the ``callbacks`` queue
+    (services/gateway/notifier.py), so a slow receiver never holds up collection."""
     if any(e.type in ("done", "failed") for e in events):
         result = store().get(article_id)
         if result is not None and result.callback_url:
@@ -84,19 +84,3 @@ def collect(self: Task, payload: dict[str, Any]) -> str:
             outcome.article_id,
         )
     return ",".join(e.type for e in events) or "ignored"
-
-
-@app.task(name=TASK_CALLBACK, bind=True, max_retries=settings.callback_max_retries)
-def callback(self: Task, article_id: str, run_id: str) -> str:
-    """Deliver the done/failed notification; transient failures retry with backoff."""
-    result = store().get(article_id)
-    if result is None or result.run_id != run_id or not result.callback_url:
-        return "skipped"
-    try:
-        status = deliver(result.callback_url, notification(result), settings)
-    except CallbackError as exc:
-        if exc.retryable and self.request.retries < (self.max_retries or 0):
-            raise self.retry(exc=exc, countdown=min(300, 5 * 2**self.request.retries)) from exc
-        log.warning("callback for %s given up: %s", article_id, exc)
-        return f"failed: {exc}"
-    return f"delivered: {status}"

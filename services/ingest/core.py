@@ -17,6 +17,7 @@ from services.ingest.text import repair_text, squash_spaces
 from services.ingest.title import drop_repeated_title, looks_like_headline
 from services.ingest.words import count_words
 from shared.models import ArticleSubmission, Document, Paragraph, Sentence
+from shared.redact import redact_url
 from shared.settings import Settings
 
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -159,7 +160,7 @@ def build_document(
         language_confidence=confidence,
         published_at=published,
         source=submission.source or body.sitename,
-        url=fetched.url if fetched is not None else None,
+        url=redact_url(fetched.url) if fetched is not None else None,  # served to clients
         content_type=submission.kind,
         paragraphs=paragraph_spans,
         sentences=sentences,

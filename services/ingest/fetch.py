@@ -4,16 +4,15 @@ A URL from a client must not turn the worker into a proxy into the private netwo
 every hop (redirects included) resolves the host itself, refuses it if *any* address is private,
 loopback, link-local or otherwise non-public, and then connects to the address it checked (the
 request is pinned to that IP, with the original Host header and TLS server name), so a DNS answer
-that changes between check and connect ("rebinding") cannot slip through. Redirects are followed
+that changes between check and connect ("rebinding") cannot slip through; that policy lives in
+``shared/addresses.py``, shared with the callback sender. Redirects are followed
 by hand for the same reason. Bodies are streamed and cut off at ``url_max_bytes`` decoded bytes,
 counted as they are inflated (content_encoding.py), and the whole fetch shares one
-``url_fetch_timeout_seconds`` budget.
+``url_fetch_timeout_seconds`` budget. Errors name the URL with its credentials redacted.
 """
 
 import codecs
-import ipaddress
 import re
-import socket
 import time
 from dataclasses import dataclass
 from typing import Literal
@@ -21,7 +20,14 @@ from typing import Literal
 import httpx
 
 from services.ingest.content_encoding import ACCEPT_ENCODING, decoded, encodings
-from shared.addresses import IPAddress, is_public_address
+from shared.addresses import (
+    AddressRefused,
+    IPAddress,
+    checked_addresses,
+    is_public_address,
+    pinned_request,
+)
+from shared.redact import redact_text, redact_url
 from shared.settings import Settings
 
 __all__ = ["FetchError", "FetchedPage", "decode_body", "fetch_url", "is_public_address"]
@@ -39,8 +45,9 @@ class FetchError(Exception):
     """The URL could not be turned into a page; ``retryable`` says whether trying later may help."""
 
     def __init__(self, message: str, *, url: str, retryable: bool) -> None:
-        super().__init__(f"{message} ({url})")
-        self.url = url
+        # Credentials in the URL (user info, ?token=) must not reach the stored error or logs.
+        self.url = redact_url(url)
+        super().__init__(f"{redact_text(message)} ({self.url})")
         self.retryable = retryable
 
 
@@ -55,56 +62,11 @@ class FetchedPage:
         return self.content_type == "text/html"
 
 
-def _ascii_host(url: httpx.URL) -> str:
-    return url.raw_host.decode("ascii")  # IDNA-encoded, as DNS and TLS want it
-
-
-def _resolve(url: httpx.URL) -> list[IPAddress]:
-    port = url.port or (443 if url.scheme == "https" else 80)
-    try:
-        infos = socket.getaddrinfo(_ascii_host(url), port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise FetchError(
-            f"cannot resolve host {url.host!r}: {exc.strerror}",
-            url=str(url),
-            retryable=exc.errno == socket.EAI_AGAIN,
-        ) from exc
-    addresses: list[IPAddress] = []
-    for info in infos:
-        ip = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if ip not in addresses:
-            addresses.append(ip)
-    return addresses
-
-
 def _checked_addresses(url: httpx.URL, settings: Settings) -> list[IPAddress]:
-    if url.scheme not in ("http", "https"):
-        raise FetchError(
-            f"only http and https URLs are fetched, not {url.scheme!r}",
-            url=str(url),
-            retryable=False,
-        )
-    if not url.host:
-        raise FetchError("URL has no host", url=str(url), retryable=False)
-    addresses = _resolve(url)
-    if not settings.allow_private_urls:
-        for ip in addresses:
-            if not is_public_address(ip):
-                raise FetchError(
-                    f"refusing to fetch from non-public address {ip} of host {url.host!r}"
-                    " (set ALLOW_PRIVATE_URLS to allow)",
-                    url=str(url),
-                    retryable=False,
-                )
-    return addresses
-
-
-def _pinned_request(client: httpx.Client, url: httpx.URL, ip: IPAddress) -> httpx.Request:
-    host_header = url.netloc.decode("ascii").rpartition("@")[2]
-    extensions = {"sni_hostname": _ascii_host(url)} if url.scheme == "https" else {}
-    return client.build_request(
-        "GET", url.copy_with(host=str(ip)), headers={"Host": host_header}, extensions=extensions
-    )
+    try:
+        return checked_addresses(url, settings.allow_private_urls)
+    except AddressRefused as exc:
+        raise FetchError(str(exc), url=str(url), retryable=exc.retryable) from exc
 
 
 def _check_response(response: httpx.Response, url: httpx.URL, settings: Settings) -> ContentType:
@@ -203,7 +165,7 @@ def _get(
     addresses = _checked_addresses(url, settings)
     for attempt, ip in enumerate(addresses, start=1):
         try:
-            response = client.send(_pinned_request(client, url, ip), stream=True)
+            response = client.send(pinned_request(client, "GET", url, ip), stream=True)
         except httpx.ConnectError as exc:
             if attempt == len(addresses):
                 raise FetchError(f"cannot connect: {exc}", url=str(url), retryable=False) from exc

@@ -136,7 +136,10 @@ def test_health_and_readiness(client: httpx.Client) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz").json()
     assert ready["status"] == "ready"
-    assert all(ready["workers"][q] for q in ("ingest", "extraction", "summarization", "results"))
+    assert all(
+        ready["workers"][q]
+        for q in ("ingest", "extraction", "summarization", "results", "callbacks")
+    )
 
 
 def test_openapi_documents_the_api(running: Running) -> None:

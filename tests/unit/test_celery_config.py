@@ -15,6 +15,8 @@ def test_reliability_settings_are_deliberate() -> None:
     assert conf["task_routes"] == TASK_ROUTES
 
 
-def test_tasks_route_to_the_four_queues() -> None:
+def test_tasks_route_to_the_five_queues() -> None:
     queues = [route["queue"] for route in TASK_ROUTES.values()]
-    assert set(queues) == {"ingest", "extraction", "summarization", "results"}
+    assert set(queues) == {"ingest", "extraction", "summarization", "results", "callbacks"}
+    # A slow callback receiver must never hold up result collection: not the same queue.
+    assert TASK_ROUTES["results.callback"] != TASK_ROUTES["results.collect"]
