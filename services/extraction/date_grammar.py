@@ -46,8 +46,9 @@ _MONTHS = {
 }
 _WEEKDAYS = {name: i for i, name in enumerate(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])}
 _SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
-# Month names that are also common words: read as months only next to a date word or number.
-_AMBIGUOUS_MONTHS = frozenset({"May", "March", "Mar", "Jan", "Sept", "Aug", "Dec", "Sep"})
+# Month names that are also common words ("may", "march", "mar"): read as months only after
+# a preposition or modifier that takes a date, or with a day or year.
+_AMBIGUOUS_MONTHS = frozenset({"May", "March", "Mar"})
 _MONTH_CUE = re.compile(
     r"(?i:\b(?:in|since|until|till|by|from|of|last|next|this|early|late|mid|through|before|"
     r"after|during|between|and|or|to)[\s-]{1,2})$"
@@ -165,7 +166,7 @@ def _dated(ctx: Context, d: str, month_text: str, y: str | None) -> Timex | None
     "absolute",
     rf"(?:\b(?P<q>(?i:last|this|next)){_S})?(?:\b(?P<mod>{_MOD})[-\s]{{1,2}}(?:of{_S})?)?"
     rf"\b(?P<m>{_MONTH})(?:(?:,?{_S}|{_S}of{_S})(?P<y>{_YEAR})|{_S}(?P<rel>(?i:this|last|next))"
-    rf"{_S}(?i:year))?",
+    rf"{_S}(?i:year))?(?![.\s]{{1,4}}\d)",  # a day number after it: a date, read by _month_day
 )
 def _month_only(m: re.Match[str], ctx: Context) -> Timex | None:
     month = _month(m["m"])
@@ -335,7 +336,7 @@ def _part_of_today(m: re.Match[str], ctx: Context) -> Timex | None:
 
 @_rule(
     "relative",
-    rf"(?:\b(?P<q>(?i:last|next|this coming|this|coming|past|early|late|earlier|later|"
+    rf"(?:\b(?P<q>(?i:last|next|this coming|this|coming|past|early|late|"
     rf"the previous|the following)){_S})?\b(?P<w>{_WEEKDAY})\b"
     r"(?: (?P<part>morning|afternoon|evening|night)\b)?",
 )
@@ -361,7 +362,7 @@ def _weekday(m: re.Match[str], ctx: Context) -> Timex | None:
 @_rule(
     "relative",
     r"\b(?:(?P<mod>(?i:early|late|earlier|later)) )?"
-    r"(?P<q>(?i:last|this|next|the coming|the following|the previous|coming))"
+    r"(?P<q>(?i:last|this past|this|next|the coming|the following|the previous|coming))"
     r" (?P<u>(?i:week|weekend|month|year|decade|spring|summer|fall|autumn|winter))\b",
 )
 def _relative_period(m: re.Match[str], ctx: Context) -> Timex | None:
@@ -384,7 +385,7 @@ def _relative_period(m: re.Match[str], ctx: Context) -> Timex | None:
     "relative",
     rf"\b(?:(?P<mod>(?i:nearly|almost|about|some|more than|over|roughly|just|only)){_S})?"
     rf"(?P<n>(?i:{_NUM}|a few|several)){_S}(?P<u>(?i:day|week|month|year|decade))s?"
-    rf"(?:{_S}(?i:or so))?{_S}(?P<dir>(?i:ago|earlier|before|later))\b",
+    rf"(?:{_S}(?i:or so))?{_S}(?P<dir>(?i:ago|earlier|later))\b",
 )
 def _ago(m: re.Match[str], ctx: Context) -> Timex | None:
     """ "two years ago" from the anchor; "a year earlier" from the quarter the text reports
@@ -445,7 +446,7 @@ def _period_edge(m: re.Match[str], ctx: Context) -> Timex | None:
 
 @_rule(
     "parts",
-    rf"\b(?:(?i:around|about|shortly before|shortly after) )?(?:(?P<h>1[0-2]|0?[1-9])"
+    rf"\b(?:(?i:around|shortly before|shortly after) )?(?:(?P<h>1[0-2]|0?[1-9])"
     rf"(?::(?P<min>[0-5]\d))? ?(?P<ap>[ap])\.m\.|(?P<noon>(?i:noon|midnight)))"
     rf"(?:(?: (?i:on))? (?P<w>{_WEEKDAY}|(?i:today|yesterday|tomorrow))\b)?",
 )

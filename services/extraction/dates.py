@@ -75,13 +75,16 @@ def _select(
 ) -> list[tuple[int, int, Rule, re.Match[str]]]:
     """Every rule's matches outside the blocked spans; of overlapping ones the longest (then
     the earlier rule) is kept."""
+    inside_name = bytearray(len(text) + 1)  # a mask: linear however many names and matches
+    for s, e in blocked:
+        inside_name[s:e] = b"\x01" * (e - s)
     candidates = []
     for order, rule in enumerate(RULES):
         if rule.group in disabled:
             continue
         for m in rule.pattern.finditer(text):
             start, end = m.span()
-            if start == end or any(s < end and start < e for s, e in blocked):
+            if start == end or any(inside_name[start:end]):
                 continue
             candidates.append((start - end, order, start, end, rule, m))
     candidates.sort(key=lambda c: c[:3])
