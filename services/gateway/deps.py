@@ -1,13 +1,15 @@
-"""What route handlers need, built once per process in the app's lifespan."""
+"""What route handlers need: services built once per process, and who is asking."""
 
 from dataclasses import dataclass
+from typing import Annotated
 
 from celery import Celery
-from fastapi import Request
+from fastapi import Depends, Header, Request
 from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
 
 from services.gateway.store import ArticleStore
+from services.gateway.tenancy import authenticate
 from shared.settings import Settings
 
 
@@ -23,3 +25,18 @@ class Services:
 def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
+
+
+def get_owner(
+    services: Annotated[Services, Depends(get_services)],
+    x_api_key: Annotated[str | None, Header(alias="X-API-Key")] = None,
+) -> str | None:
+    """The caller's key fingerprint (None when keys are off), or 401.
+
+    A dependency, so it runs before a route reads its body: a batch is never parsed for a caller
+    without a valid key, and a bad key is a 401 rather than a 422 about the body.
+    """
+    return authenticate(services.settings, x_api_key)
+
+
+Owner = Annotated[str | None, Depends(get_owner)]

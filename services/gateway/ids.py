@@ -23,11 +23,14 @@ def normalise_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 
 
-def article_id(submission: ArticleSubmission) -> str:
+def article_id(submission: ArticleSubmission, owner: str | None = None) -> str:
+    """Same content, same id; with tenants (``owner``, a key fingerprint) the id is scoped by
+    owner, so one tenant's submission never finds, reveals or reruns another's."""
     kind = submission.kind
     content = submission.content
     key = normalise_url(content) if kind == "url" else normalise_text(content)
-    digest = hashlib.sha256(f"{kind}\n{key}".encode()).hexdigest()
+    scope = f"{owner}\n" if owner else ""
+    digest = hashlib.sha256(f"{scope}{kind}\n{key}".encode()).hexdigest()
     return f"a_{digest[:24]}"
 
 

@@ -1,4 +1,7 @@
-"""Limits the gateway enforces before any work is queued: body size, API keys, rate, backlog."""
+"""Limits the gateway enforces before any work is queued: body size, rate, backlog.
+
+API keys are checked in ``tenancy.py``; rate buckets are named by ``tenancy.rate_client``.
+"""
 
 import time
 
@@ -76,11 +79,6 @@ def check_content_type(content_type: str | None, accepted: tuple[str, ...]) -> N
         )
 
 
-def check_api_key(settings: Settings, key: str | None) -> None:
-    if settings.api_keys and key not in settings.api_keys:
-        raise Problem(401, "Unauthorized", "a valid X-API-Key header is required")
-
-
 def check_rate(redis: Redis, settings: Settings, client: str, cost: int = 1) -> None:
     """Fixed one-minute window per client: simple, shared by every gateway replica."""
     if settings.rate_limit_per_minute == 0:
@@ -107,7 +105,7 @@ BACKLOG_RETRY_AFTER_SECONDS = 10
 
 
 def check_backlog(redis: Redis, settings: Settings) -> None:
-    """429 while any queue (every stage and results) holds ``max_queue_depth`` messages or more.
+    """429 while any queue (stages, results, callbacks) holds ``max_queue_depth`` messages or more.
 
     Bounding ingest alone lets a slow later stage grow its queue until Redis runs out of memory.
     """

@@ -8,6 +8,7 @@ from services.gateway.deps import Services
 from services.gateway.ids import article_id, new_run_id
 from services.gateway.problems import Problem
 from shared.models import ArticleEvent, ArticleResult, ArticleSubmission, IngestRequest
+from shared.redact import redact_url
 
 
 @dataclass(frozen=True)
@@ -17,11 +18,17 @@ class Accepted:
     duplicate: bool
 
 
-def submit(services: Services, submission: ArticleSubmission, force: bool = False) -> Accepted:
+def submit(
+    services: Services,
+    submission: ArticleSubmission,
+    force: bool = False,
+    owner: str | None = None,
+) -> Accepted:
     """Queue ``submission`` unless the same content is already known (then return its record).
 
     A failed article is run again on resubmission, and so is one submitted with other options
-    (a different summary length); otherwise only ``force`` runs known content again.
+    (a different summary length); otherwise only ``force`` runs known content again. ``owner``
+    (the submitting key's fingerprint) scopes the id: known content means known to this owner.
     """
     if submission.callback_url is not None and not services.settings.callback_secret:
         raise Problem(
@@ -30,7 +37,7 @@ def submit(services: Services, submission: ArticleSubmission, force: bool = Fals
             "this server has no CALLBACK_SECRET to sign callbacks with",
             [{"field": "body.callback_url", "reason": "callbacks are not enabled on this server"}],
         )
-    aid = article_id(submission)
+    aid = article_id(submission, owner)
     existing = services.store.get(aid)
     rerun = force or (
         existing is not None
@@ -44,8 +51,9 @@ def submit(services: Services, submission: ArticleSubmission, force: bool = Fals
         id=aid,
         run_id=new_run_id(),
         content_type=submission.kind,
-        url=str(submission.url) if submission.url else None,
+        url=redact_url(str(submission.url)) if submission.url else None,  # the request keeps it
         callback_url=str(submission.callback_url) if submission.callback_url else None,
+        owner=owner,
         options=submission.options,
         submitted_at=now,
         updated_at=now,

@@ -39,6 +39,11 @@ class ArticleResult(BaseModel):
     content_type: ContentKind
     url: str | None = None
     callback_url: str | None = None
+    owner: str | None = Field(
+        None,
+        description="fingerprint of the API key that submitted the article (never the key); "
+        "kept in the store, not served",
+    )
     options: ArticleOptions = Field(default_factory=ArticleOptions)
     submitted_at: datetime
     updated_at: datetime

@@ -1,17 +1,18 @@
-"""A callback_url is POSTed a signed notification when its article finishes."""
+"""A callback_url is POSTed one signed notification, from the callbacks worker, when its article
+finishes."""
 
-import hmac
 import http.server
 import json
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from services.gateway.callback import SIGNATURE_HEADER, signature
+from services.gateway.callback import SIGNATURE_HEADER, verify
 from tests.integration.conftest import CALLBACK_SECRET
 
 pytestmark = pytest.mark.integration
@@ -45,7 +46,10 @@ def test_callback_is_signed_and_says_done(
     response = client.post("/articles", json={"text": text, "callback_url": url})
     assert response.status_code == 202, response.text
     headers, body = received.get(timeout=60)
-    assert hmac.compare_digest(headers[SIGNATURE_HEADER], signature(CALLBACK_SECRET, body))
+    assert verify(CALLBACK_SECRET, headers[SIGNATURE_HEADER], body, now=time.time())
+    assert not verify(CALLBACK_SECRET, headers[SIGNATURE_HEADER], body, now=time.time() + 3600)
     note = json.loads(body)
     assert (note["id"], note["status"]) == (response.json()["id"], "done")
     assert client.get(note["links"]["self"]).json()["status"] == "done"
+    with pytest.raises(queue.Empty):  # one run, one callback
+        received.get(timeout=3)

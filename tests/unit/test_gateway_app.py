@@ -1,9 +1,11 @@
 """The gateway in-process (real Redis, no workers): what it refuses before queueing anything."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from redis import Redis
 
 from services.gateway.app import create_app
 from shared.settings import Settings
@@ -46,3 +48,66 @@ def test_malformed_batch_body_is_a_400(client: TestClient) -> None:
     )
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+KEY_A, KEY_B = "tenant-a-key-5f1c2e9a", "tenant-b-key-0d4b7c13"
+
+
+def _app(redis_server: RedisServer, **overrides: Any) -> tuple[TestClient, Redis]:
+    # Database 13: nothing consumes its queues, so submissions stay queued.
+    redis = Redis(port=redis_server.port, db=13)
+    redis.flushdb()
+    settings = Settings(redis_url=f"redis://127.0.0.1:{redis_server.port}/13", **overrides)
+    return TestClient(create_app(settings)), redis
+
+
+def test_a_batch_without_a_valid_key_is_refused_before_its_body_is_parsed(
+    redis_server: RedisServer,
+) -> None:
+    test_client, _ = _app(redis_server, api_keys=[KEY_A])
+    json_type = {"content-type": "application/json"}
+    with test_client as client:
+        for key in (None, "guess"):
+            headers = json_type if key is None else {**json_type, "X-API-Key": key}
+            assert client.post("/articles/batch", content=b"[{", headers=headers).status_code == 401
+        valid = {**json_type, "X-API-Key": KEY_A}
+        assert client.post("/articles/batch", content=b"[{", headers=valid).status_code == 400
+
+
+def test_rate_limits_count_per_validated_key_and_keys_stay_out_of_redis(
+    redis_server: RedisServer,
+) -> None:
+    test_client, redis = _app(redis_server, api_keys=[KEY_A, KEY_B], rate_limit_per_minute=2)
+    with test_client as client:
+        for n in range(2):
+            sent = client.post(
+                "/articles", json={"text": f"Story {n}."}, headers={"X-API-Key": KEY_A}
+            )
+            assert sent.status_code == 202, sent.text
+        third = client.post("/articles", json={"text": "Story 3."}, headers={"X-API-Key": KEY_A})
+        assert third.status_code == 429
+        other = client.post("/articles", json={"text": "Story 3."}, headers={"X-API-Key": KEY_B})
+        assert other.status_code == 202  # the same address, another key: its own allowance
+        for guess in ("g1", "g2", "g3"):
+            refused = client.post("/articles", json={"text": "x"}, headers={"X-API-Key": guess})
+            assert refused.status_code == 401
+    names = [k.decode() if isinstance(k, bytes) else str(k) for k in redis.keys("*")]
+    assert any(n.startswith("newsflow:rate:key:") for n in names)
+    assert not any(KEY_A in n or KEY_B in n or "g1" in n for n in names)
+    values = [redis.get(n) for n in names if redis.type(n) == b"string"]
+    stored = b"".join(v for v in values if isinstance(v, bytes))
+    assert KEY_A.encode() not in stored and KEY_B.encode() not in stored
+
+
+def test_without_keys_a_made_up_key_buys_no_allowance_of_its_own(
+    redis_server: RedisServer,
+) -> None:
+    test_client, _ = _app(redis_server, rate_limit_per_minute=2)
+    with test_client as client:
+        codes = [
+            client.post(
+                "/articles", json={"text": f"Item {n}."}, headers={"X-API-Key": f"k{n}"}
+            ).status_code
+            for n in range(3)
+        ]
+    assert codes == [202, 202, 429]

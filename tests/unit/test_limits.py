@@ -3,7 +3,7 @@
 import pytest
 from redis import Redis
 
-from services.gateway.limits import check_api_key, check_backlog, check_rate
+from services.gateway.limits import check_backlog, check_rate
 from services.gateway.problems import Problem
 from shared.names import QUEUE_INGEST
 from shared.settings import Settings
@@ -16,15 +16,6 @@ def redis(redis_server: RedisServer) -> Redis:
     client = Redis(port=redis_server.port, db=15)
     client.flushdb()
     return client
-
-
-def test_api_keys_are_checked_only_when_configured() -> None:
-    check_api_key(Settings(), None)
-    keyed = Settings(api_keys=["k1", "k2"])
-    check_api_key(keyed, "k2")
-    with pytest.raises(Problem) as refused:
-        check_api_key(keyed, "nope")
-    assert refused.value.status == 401
 
 
 def test_rate_limit_counts_per_client_and_says_when_to_retry(redis: Redis) -> None:

@@ -3,21 +3,21 @@
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from services.gateway.deps import Services, get_services
-from services.gateway.limits import check_api_key, check_backlog, check_content_type, check_rate
+from services.gateway.deps import Owner, Services, get_services
+from services.gateway.limits import check_backlog, check_content_type, check_rate
 from services.gateway.problems import Problem, field_errors, problem_body
 from services.gateway.submit import Accepted, submit
+from services.gateway.tenancy import rate_client, visible
 from shared.models import ArticleResult, ArticleSubmission
 
 router = APIRouter(prefix="/articles", tags=["articles"])
 BATCH_TYPES = ("application/json", "application/x-ndjson")
 ServicesDep = Annotated[Services, Depends(get_services)]
-ApiKey = Annotated[str | None, Header(alias="X-API-Key")]
 Force = Annotated[bool, Query(description="run again even if this content is known")]
 
 
@@ -38,8 +38,8 @@ def _response(accepted: Accepted) -> SubmitResponse:
     )
 
 
-def _client(request: Request, key: str | None) -> str:
-    return f"key:{key}" if key else f"ip:{request.client.host if request.client else 'unknown'}"
+def _client(request: Request, owner: str | None) -> str:
+    return rate_client(owner, request.client.host if request.client else "unknown")
 
 
 def require_json(request: Request) -> None:
@@ -59,13 +59,12 @@ def submit_article(
     request: Request,
     response: Response,
     services: ServicesDep,
-    x_api_key: ApiKey = None,
+    owner: Owner,
     force: Force = False,
 ) -> SubmitResponse:
-    check_api_key(services.settings, x_api_key)
-    check_rate(services.redis, services.settings, _client(request, x_api_key))
+    check_rate(services.redis, services.settings, _client(request, owner))
     check_backlog(services.redis, services.settings)
-    accepted = submit(services, submission, force)
+    accepted = submit(services, submission, force, owner)
     if accepted.duplicate:
         response.status_code = 200
     return _response(accepted)
@@ -92,10 +91,13 @@ def _batch_items(body: bytes, content_type: str) -> list[Any]:
 async def submit_batch(
     request: Request,
     services: ServicesDep,
-    x_api_key: ApiKey = None,
+    owner: Owner,
     force: Force = False,
 ) -> JSONResponse:
-    """A JSON array or NDJSON (``application/x-ndjson``); each item succeeds or fails alone."""
+    """A JSON array or NDJSON (``application/x-ndjson``); each item succeeds or fails alone.
+
+    The API key (``owner``, a dependency) is checked before the body is read or parsed.
+    """
 
     check_content_type(request.headers.get("content-type"), BATCH_TYPES)
     items = _batch_items(await request.body(), request.headers.get("content-type", ""))
@@ -107,8 +109,7 @@ async def submit_batch(
             f"a batch holds 1 to {limit} articles, got {len(items)}",
             [{"field": "body", "reason": f"1 to {limit} items"}],
         )
-    check_api_key(services.settings, x_api_key)
-    check_rate(services.redis, services.settings, _client(request, x_api_key), cost=len(items))
+    check_rate(services.redis, services.settings, _client(request, owner), cost=len(items))
     check_backlog(services.redis, services.settings)
 
     def run() -> list[dict[str, Any]]:
@@ -125,7 +126,10 @@ async def submit_batch(
                 )
                 continue
             results.append(
-                {"index": index, **_response(submit(services, submission, force)).model_dump()}
+                {
+                    "index": index,
+                    **_response(submit(services, submission, force, owner)).model_dump(),
+                }
             )
         return results
 
@@ -138,18 +142,23 @@ async def submit_batch(
     )
 
 
-@router.get("/{article_id}", response_model=ArticleResult, response_model_exclude_none=False)
-def get_article(article_id: str, services: ServicesDep, x_api_key: ApiKey = None) -> ArticleResult:
-    check_api_key(services.settings, x_api_key)
-    result = services.store.get(article_id)
+@router.get(
+    "/{article_id}",
+    response_model=ArticleResult,
+    response_model_exclude_none=False,
+    response_model_exclude={"owner"},
+)
+def get_article(article_id: str, services: ServicesDep, owner: Owner) -> ArticleResult:
+    """Another tenant's article is a 404, exactly like an unknown id."""
+    result = visible(services.store.get(article_id), owner)
     if result is None:
         raise Problem(404, "Not found", f"no article with id {article_id!r}")
     return result
 
 
 @router.delete("/{article_id}", status_code=204)
-def delete_article(article_id: str, services: ServicesDep, x_api_key: ApiKey = None) -> Response:
-    check_api_key(services.settings, x_api_key)
-    if not services.store.delete(article_id):
+def delete_article(article_id: str, services: ServicesDep, owner: Owner) -> Response:
+    mine = visible(services.store.get(article_id), owner) is not None
+    if not mine or not services.store.delete(article_id):
         raise Problem(404, "Not found", f"no article with id {article_id!r}")
     return Response(status_code=204)

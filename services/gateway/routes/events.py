@@ -11,10 +11,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header
 from fastapi.responses import StreamingResponse
 
-from services.gateway.deps import Services, get_services
-from services.gateway.limits import check_api_key
+from services.gateway.deps import Owner, Services, get_services
 from services.gateway.problems import Problem
 from services.gateway.store import article_key, events_key
+from services.gateway.tenancy import visible
+from shared.models import ArticleResult
 
 router = APIRouter(tags=["articles"])
 HEARTBEAT_MS = 15_000
@@ -52,11 +53,12 @@ async def follow(services: Services, article_id: str, last_id: str) -> AsyncIter
 async def article_events(
     article_id: str,
     services: Annotated[Services, Depends(get_services)],
+    owner: Owner,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
-    x_api_key: Annotated[str | None, Header(alias="X-API-Key")] = None,
 ) -> StreamingResponse:
-    check_api_key(services.settings, x_api_key)
-    if not await services.aredis.exists(article_key(article_id)):
+    """Another tenant's article is a 404, exactly like an unknown id."""
+    raw = await services.aredis.get(article_key(article_id))
+    if visible(ArticleResult.model_validate_json(raw) if raw else None, owner) is None:
         raise Problem(404, "Not found", f"no article with id {article_id!r}")
     return StreamingResponse(
         follow(services, article_id, last_event_id or "0"),
