@@ -13,11 +13,13 @@ from services.gateway.deps import Services
 from services.gateway.limits import BodySizeLimit
 from services.gateway.routes import articles, events, health
 from services.gateway.store import ArticleStore
+from shared.redact import install_log_redaction
 from shared.settings import Settings, get_settings
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    install_log_redaction()  # no credentials from submitted URLs in the gateway's log lines
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
