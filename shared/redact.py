@@ -40,9 +40,13 @@ SECRET_PARAMS: Final = frozenset(
         "x_amz_signature",
     }
 )
-# A URL inside free text: scheme, '://', then anything up to whitespace or a quote/bracket that
-# usually closes it in a message. One character class with no nesting: linear on any input.
-_URL_IN_TEXT: Final = re.compile(r"""[A-Za-z][A-Za-z0-9+.-]{0,15}://[^\s'"<>()\[\]{}]+""")
+# A URL inside free text: scheme, '://', optional user info (which may hold quotes and brackets,
+# RFC 3986 sub-delims, so it is matched up to its '@'), then anything up to whitespace or a
+# quote/bracket that usually closes a URL in a message. No nested repetition: a scan that fails
+# stops at the first whitespace or '/', so the work stays linear in the text.
+_URL_IN_TEXT: Final = re.compile(
+    r"""[A-Za-z][A-Za-z0-9+.-]{0,15}://(?:[^\s/?#@"<>]*@)?[^\s'"<>()\[\]{}]+"""
+)
 
 
 def _is_secret(name: str) -> bool:
@@ -61,6 +65,13 @@ def _redact_query(query: str) -> str:
     )
 
 
+def _looks_like_cut_credentials(netloc: str) -> bool:
+    """``user:pa`` with no ``@`` and no numeric port: user info whose host was cut off."""
+    if netloc.startswith("[") or ":" not in netloc:
+        return False
+    return not netloc.rpartition(":")[2].isdigit()
+
+
 def redact_url(url: str) -> str:
     """``url`` with its user info and credential-like query values replaced by ``***``."""
     try:
@@ -70,6 +81,8 @@ def redact_url(url: str) -> str:
     netloc = parts.netloc
     if "@" in netloc:
         netloc = f"{MASK}@{netloc.rpartition('@')[2]}"
+    elif _looks_like_cut_credentials(netloc):
+        netloc = MASK
     # A fragment can hold parameters too (OAuth's implicit flow returns #access_token=...).
     fragment = _redact_query(parts.fragment) if "=" in parts.fragment else parts.fragment
     return urlunsplit(

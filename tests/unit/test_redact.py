@@ -1,6 +1,7 @@
 """Credentials inside URLs are masked wherever a URL is shown (shared/redact.py)."""
 
 import logging
+import time
 
 import pytest
 
@@ -39,6 +40,23 @@ def test_urls_inside_messages_are_masked_and_the_rest_kept() -> None:
     assert redact_text(message) == (
         "callback to https://***@hooks.example/x?sig=*** failed (see http://docs.example/)"
     )
+
+
+def test_user_info_with_quotes_or_brackets_is_masked_whole() -> None:
+    message = "GET https://bob:it's(ok)@example.org/x failed"
+    assert redact_text(message) == "GET https://***@example.org/x failed"
+
+
+def test_a_url_cut_inside_its_user_info_shows_no_part_of_it() -> None:
+    assert redact_url("https://user:pa") == "https://***"
+    assert redact_url("http://example.org:8080/x") == "http://example.org:8080/x"
+
+
+def test_redacting_a_hostile_message_takes_linear_time() -> None:
+    hostile = ("a://" + "x" * 5000 + " ") * 200 + "http://" + ":" * 200_000
+    started = time.monotonic()
+    redact_text(hostile)
+    assert time.monotonic() - started < 1.0
 
 
 def test_an_unparseable_url_shows_nothing() -> None:
