@@ -12,9 +12,10 @@ NLP_MODULES = ("spacy", "thinc", "trafilatura", "py3langid", "numpy", "lxml")
 STAGES = ("gateway", "ingest", "extraction", "summarization")
 
 
-def test_gateway_and_collector_load_no_nlp_package() -> None:
+def test_gateway_collector_and_callbacks_load_no_nlp_package() -> None:
     code = (
         "import sys, services.gateway.app, services.gateway.collector, services.gateway.broker\n"
+        "import services.gateway.notifier\n"
         f"print(','.join(m for m in {NLP_MODULES!r} if m in sys.modules))"
     )
     out = subprocess.run(
