@@ -80,14 +80,15 @@ class Rule:
     group: str
     pattern: re.Pattern[str]
     resolve: Resolver
+    names: bool = False  # also matches inside a named entity (a holiday is a name and a date)
 
 
 RULES: list[Rule] = []
 
 
-def _rule(group: str, pattern: str) -> Callable[[Resolver], Resolver]:
+def _rule(group: str, pattern: str, names: bool = False) -> Callable[[Resolver], Resolver]:
     def register(fn: Resolver) -> Resolver:
-        RULES.append(Rule(f"dates.{group}", re.compile(pattern), fn))
+        RULES.append(Rule(f"dates.{group}", re.compile(pattern), fn, names))
         return fn
 
     return register
@@ -473,6 +474,64 @@ def _clock(m: re.Match[str], ctx: Context) -> Timex | None:
     return Timex("TIME", f"{d:%Y-%m-%d}T{hour:02d}:{minute:02d}", d, "day")
 
 
+# ----------------------------------------------------------------------------- holidays
+# Fixed-date holidays of English-language news, as (month, day).
+_FIXED_HOLIDAYS = {
+    "new year's day": (1, 1),
+    "valentine's day": (2, 14),
+    "independence day": (7, 4),
+    "halloween": (10, 31),
+    "christmas eve": (12, 24),
+    "christmas day": (12, 25),
+    "christmas": (12, 25),
+    "new year's eve": (12, 31),
+}
+# Holidays on the n-th (or, with -1, last) given weekday of a month: (month, weekday, n).
+_FLOATING_HOLIDAYS = {
+    "thanksgiving": (11, 3, 4),
+    "thanksgiving day": (11, 3, 4),
+    "labor day": (9, 0, 1),
+    "memorial day": (5, 0, -1),
+}
+
+
+@_rule(
+    "holidays",
+    r"\b(?:(?P<q>(?i:last|next|this)) )?(?P<h>New Year['’]s (?:Day|Eve)|Valentine['’]s Day|"
+    r"Independence Day|Halloween|Christmas(?: Eve| Day)?|Thanksgiving(?: Day)?|Labor Day|"
+    r"Memorial Day)\b",
+    names=True,
+)
+def _holiday(m: re.Match[str], ctx: Context) -> Timex | None:
+    """ "Thanksgiving Day", "last Christmas": the holiday's date in the year the tense gives."""
+    if ctx.anchor is None:
+        return None
+    name = m["h"].lower().replace("’", "'")
+    fixed = _FIXED_HOLIDAYS.get(name)
+    month = fixed[0] if fixed else _FLOATING_HOLIDAYS[name][0]
+    step = _step(m["q"])
+    if step:
+        y = ctx.anchor.year + step
+        if step < 0 and _holiday_date(ctx.anchor.year, name) < ctx.anchor:
+            y += 1
+        elif step > 0 and _holiday_date(ctx.anchor.year, name) > ctx.anchor:
+            y -= 1
+    else:
+        y = year_for(ctx, month) or ctx.anchor.year
+    return tx.day(_holiday_date(y, name))
+
+
+def _holiday_date(y: int, name: str) -> date:
+    if name in _FIXED_HOLIDAYS:
+        return date(y, *_FIXED_HOLIDAYS[name])
+    month, weekday, n = _FLOATING_HOLIDAYS[name]
+    if n > 0:
+        first = date(y, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = date(*tx.shift_months(date(y, month, 1), 1), 1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
 # --------------------------------------------------------------------------------- refs
 @_rule(
     "refs",
@@ -482,6 +541,8 @@ def _clock(m: re.Match[str], ctx: Context) -> Timex | None:
 def _reference(m: re.Match[str], ctx: Context) -> Timex | None:
     """Words TimeML values as the present, past or future rather than a calendar date."""
     w = m["w"].lower()
+    if m["w"] == "Now" and m.string.startswith(",", m.end()):  # "Now, ..." opens an argument
+        return None
     if w in {"now", "currently"}:
         return tx.ref("PRESENT_REF")
     if "future" in w or w.startswith("coming"):

@@ -94,6 +94,15 @@ def test_expressions(text: str, span: str, timex: str, value: date, granularity:
     assert text[d.start : d.end] == d.text
 
 
+def test_holidays_are_dates_even_inside_names() -> None:
+    text = "Shops closed on Thanksgiving Day and reopened before Christmas."
+    found = _dates(text, date(1999, 12, 1), names=["Thanksgiving Day"])
+    assert [(d.text, d.value) for d in found] == [
+        ("Thanksgiving Day", date(1999, 11, 25)),  # the fourth Thursday of November
+        ("Christmas", date(1999, 12, 25)),
+    ]
+
+
 def test_present_references_have_no_calendar_value() -> None:
     d = _one("The company is now a joint venture.")
     assert (d.text, d.timex, d.value) == ("now", "PRESENT_REF", None)
