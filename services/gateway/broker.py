@@ -11,7 +11,7 @@ from redis import Redis
 
 from shared.celery_app import make_celery
 from shared.models import IngestRequest
-from shared.names import QUEUE_RESULTS, STAGE_QUEUES, TASK_INGEST
+from shared.names import QUEUE_CALLBACKS, QUEUE_RESULTS, STAGE_QUEUES, TASK_INGEST
 from shared.settings import get_settings
 
 app: Celery = make_celery("gateway", get_settings())
@@ -23,7 +23,7 @@ def send_ingest(celery: Celery, request: IngestRequest) -> str:
 
 
 # Every queue a submission adds work to: each is bounded by MAX_QUEUE_DEPTH (limits.check_backlog).
-BOUNDED_QUEUES: Final = (*STAGE_QUEUES.values(), QUEUE_RESULTS)
+BOUNDED_QUEUES: Final = (*STAGE_QUEUES.values(), QUEUE_RESULTS, QUEUE_CALLBACKS)
 
 
 def queue_depths(redis: Redis, queues: Sequence[str] = BOUNDED_QUEUES) -> dict[str, int]:
