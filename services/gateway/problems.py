@@ -8,10 +8,13 @@ from fastapi.responses import JSONResponse
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from pydantic import ValidationError
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import OutOfMemoryError as RedisFull
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
+# Redis full (maxmemory, noeviction): space comes back as results expire and queues drain.
+FULL_RETRY_AFTER_SECONDS = 60
 
 
 class Problem(Exception):
@@ -86,3 +89,9 @@ def install(app: FastAPI) -> None:
         return problem_response(
             Problem(503, "Broker unavailable", f"Redis: {exc}", headers={"Retry-After": "5"})
         )
+
+    @app.exception_handler(RedisFull)
+    async def _full(_: Request, exc: RedisFull) -> JSONResponse:
+        detail = "Redis reached its memory limit and refuses new work until space frees up"
+        retry = {"Retry-After": str(FULL_RETRY_AFTER_SECONDS)}
+        return problem_response(Problem(503, "Storage full", detail, headers=retry))
