@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from shared.models.document import Document
 from shared.models.extraction import Extraction
@@ -39,11 +40,9 @@ class ArticleResult(BaseModel):
     content_type: ContentKind
     url: str | None = None
     callback_url: str | None = None
-    owner: str | None = Field(
-        None,
-        description="fingerprint of the API key that submitted the article (never the key); "
-        "kept in the store, not served",
-    )
+    # Fingerprint of the API key that submitted the article (never the key): kept in the store,
+    # left out of responses (the gateway excludes it) and of the published schema.
+    owner: SkipJsonSchema[str | None] = None
     options: ArticleOptions = Field(default_factory=ArticleOptions)
     submitted_at: datetime
     updated_at: datetime
