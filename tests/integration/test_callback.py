@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from services.gateway.callback import SIGNATURE_HEADER, verify
-from tests.integration.conftest import CALLBACK_SECRET
+from tests.integration.conftest import CALLBACK_SECRET, FLOWER_AUTH, Running, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -39,7 +39,9 @@ def receiver() -> Iterator[tuple[str, "queue.Queue[tuple[dict[str, str], bytes]]
 
 
 def test_callback_is_signed_and_says_done(
-    client: httpx.Client, receiver: tuple[str, "queue.Queue[tuple[dict[str, str], bytes]]"]
+    running: Running,
+    client: httpx.Client,
+    receiver: tuple[str, "queue.Queue[tuple[dict[str, str], bytes]]"],
 ) -> None:
     url, received = receiver
     text = "The Bank of England held rates at 5.25% on Thursday, Governor Andrew Bailey said."
@@ -53,3 +55,17 @@ def test_callback_is_signed_and_says_done(
     assert client.get(note["links"]["self"]).json()["status"] == "done"
     with pytest.raises(queue.Empty):  # one run, one callback
         received.get(timeout=3)
+
+    def callback_worker() -> str | None:
+        tasks = httpx.get(f"{running.flower}/api/tasks", auth=FLOWER_AUTH, timeout=10).json()
+        workers = [
+            str(t.get("worker"))
+            for t in tasks.values()
+            if t.get("name") == "results.callback" and note["run_id"] in str(t.get("args"))
+        ]
+        return workers[0] if workers and workers[0] != "None" else None
+
+    # Sent from its own worker, not the collector: a slow receiver cannot hold up collection.
+    assert wait_until(callback_worker, 30, "flower to show the callback task").startswith(
+        "callbacks@"
+    )
