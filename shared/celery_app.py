@@ -16,6 +16,11 @@ from shared.names import (
 from shared.redact import install_log_redaction
 from shared.settings import Settings, get_settings
 
+# How long a new pool process may take to start. Loading the spaCy pipeline takes seconds, longer
+# on a busy machine: with two busy cores, replacements of a killed extraction process were killed
+# for being slow four times in a row (tests/faults/test_chaos.py) under Celery's 4 s default.
+POOL_PROCESS_START_SECONDS = 120.0
+
 
 def celery_config(settings: Settings) -> dict[str, Any]:
     """Celery settings as a plain dict, so tests can check them without a broker."""
@@ -49,6 +54,9 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         # message back: a crashed worker loses no article.
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
+        # A pool process loads its models before it reports up (seconds, more on a busy machine);
+        # Celery's 4 s default kills a replacement that is still loading, again and again.
+        "worker_proc_alive_timeout": POOL_PROCESS_START_SECONDS,
         "worker_prefetch_multiplier": 1,
         "worker_concurrency": settings.worker_concurrency,
         "task_soft_time_limit": settings.task_soft_time_limit,

@@ -18,6 +18,10 @@ from kombu.exceptions import OperationalError
 KILL_WORKER: Final = "NEWSFLOWFAULTKILLWORKER"  # the pool process SIGKILLs itself at task start
 REPORT_FAILS: Final = "NEWSFLOWFAULTREPORTFAILS"  # the first report of each stage cannot be sent
 SWALLOW_SOFT_LIMIT: Final = "NEWSFLOWFAULTHANG"  # hangs, swallowing the soft time limit
+# The collector's pool process dies once a run's end is stored: before it hands the run's
+# callback on, or just after (before it takes the callback off the store's outbox).
+DIE_BEFORE_CALLBACK: Final = "NEWSFLOWFAULTDIEBEFORECALLBACK"
+DIE_AFTER_CALLBACK: Final = "NEWSFLOWFAULTDIEAFTERCALLBACK"
 HANG_STEP_SECONDS: Final = 0.1
 
 
@@ -39,3 +43,9 @@ def before_report(enabled: bool, payload: Any, deliveries: int) -> None:
     """The broker is unreachable when the first delivery tries to report its outcome."""
     if deliveries == 1 and marked(enabled, payload, REPORT_FAILS):
         raise OperationalError("fault injection: broker unreachable at report time")
+
+
+def around_callback(enabled: bool, text: str | None, sent: bool) -> None:
+    """The collector's process dies around handing on a run's callback."""
+    if marked(enabled, text, DIE_AFTER_CALLBACK if sent else DIE_BEFORE_CALLBACK):
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -16,6 +16,7 @@ from redis.exceptions import RedisError
 from services.gateway.merge import merge_outcome
 from services.gateway.store import ArticleStore
 from services.gateway.sweeper import Sweeper
+from shared import faults
 from shared.celery_app import make_celery
 from shared.models import ArticleEvent, ArticleResult, StageOutcome
 from shared.names import TASK_CALLBACK, TASK_COLLECT
@@ -38,9 +39,22 @@ def after_events(article_id: str, events: list[ArticleEvent]) -> None:
     """A run that just ended notifies its callback URL, through the ``callbacks`` queue
     (services/gateway/notifier.py), so a slow receiver never holds up collection."""
     if any(e.type in ("done", "failed") for e in events):
-        result = store().get(article_id)
-        if result is not None and result.callback_url:
-            app.send_task(TASK_CALLBACK, args=[result.id, result.run_id])
+        send_callback(article_id)
+
+
+def send_callback(article_id: str) -> None:
+    """Queue an ended run's callback, then take it off the store's outbox (where the run's end
+    put it). A collector that dies in between leaves it there, and the sweeper sends it again;
+    the callback task's per-run marker keeps a second send to one delivery."""
+    result = store().get(article_id)
+    if result is not None and result.status in ("done", "failed") and result.callback_url:
+        # Injected faults strike the collect task only, never the sweeper's thread.
+        strike = settings.fault_injection and app.current_task is not None
+        text = result.document.text if result.document else None
+        faults.around_callback(strike, text, sent=False)
+        app.send_task(TASK_CALLBACK, args=[result.id, result.run_id])
+        faults.around_callback(strike, text, sent=True)
+    store().callback_queued(article_id)
 
 
 _sweeper: Sweeper | None = None
@@ -51,7 +65,7 @@ def _start_sweeper(**_: Any) -> None:
     """In the collector's main process: the timer that re-drives or fails stalled runs."""
     global _sweeper
     sweeper_store = ArticleStore(Redis.from_url(settings.redis_url), settings.article_ttl_seconds)
-    _sweeper = Sweeper(sweeper_store, app, settings, after_events)
+    _sweeper = Sweeper(sweeper_store, app, settings, after_events, send_callback)
     _sweeper.start()
 
 

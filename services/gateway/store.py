@@ -98,7 +98,8 @@ class ArticleStore:
 
     def callbacks_due(self, before: datetime, limit: int) -> list[str]:
         """Ended runs whose callback was still not queued at ``before``, oldest first."""
-        ids = self.redis.zrangebyscore(CALLBACKS_KEY, "-inf", before.timestamp(), start=0, num=limit)
+        cutoff = before.timestamp()
+        ids = self.redis.zrangebyscore(CALLBACKS_KEY, "-inf", cutoff, start=0, num=limit)
         return [i.decode() if isinstance(i, bytes) else str(i) for i in ids]
 
     def callback_queued(self, article_id: str) -> None:

@@ -1,15 +1,18 @@
 """The sweeper's shell: a timer thread in the collector process that applies ``sweep.apply`` to
-every stalled run and sends what it re-drives (docs/reliability.md says why it lives here).
+every stalled run and sends what it re-drives, and sends the callbacks a dead collector process
+left in the store's outbox (docs/reliability.md says why it lives here).
 
 Each collector replica runs one; a short Redis lock lets only one of them sweep per interval.
 """
 
+import base64
+import json
 import logging
 import threading
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Final
+from typing import Any, Final, cast
 
 from celery import Celery
 
@@ -28,17 +31,51 @@ STAGE_TASKS: Final[dict[Stage, str]] = {
     "summarization": TASK_SUMMARIZATION,
 }
 OnEvents = Callable[[str, list[ArticleEvent]], None]
+# The collector queues a callback milliseconds after storing the run's end; an outbox entry older
+# than this was left by a collector process that died in between.
+CALLBACK_GRACE_SECONDS: Final = 10
+# Kombu's Redis transport keeps each delivered, not yet acknowledged message in this hash (by
+# delivery tag) and its delivery time in this sorted set.
+UNACKED_KEY: Final = "unacked"
+UNACKED_INDEX_KEY: Final = "unacked_index"
+STAGE_OF_QUEUE: Final[dict[str, Stage]] = {queue: stage for stage, queue in STAGE_QUEUES.items()}
+
+
+def held_message(raw: bytes | str | None) -> tuple[str, Stage] | None:
+    """Run id and stage of an unacknowledged message as kombu stores it: ``[message, exchange,
+    routing key]``, the body base64 JSON ``[args, kwargs, embed]``. None if not a stage's."""
+    if raw is None:
+        return None
+    try:
+        message, _exchange, routing_key = json.loads(raw)
+        stage = STAGE_OF_QUEUE.get(routing_key)
+        if stage is None:
+            return None
+        body: Any = message["body"]
+        if message.get("properties", {}).get("body_encoding") == "base64":
+            body = base64.b64decode(body)
+        args = json.loads(body)[0]
+        return str(args[0]["run_id"]), stage
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
 
 
 class Sweeper:
     def __init__(
-        self, store: ArticleStore, celery: Celery, settings: Settings, on_events: OnEvents
+        self,
+        store: ArticleStore,
+        celery: Celery,
+        settings: Settings,
+        on_events: OnEvents,
+        send_callback: Callable[[str], None],
     ) -> None:
         self.store = store
         self.celery = celery
         self.interval = settings.sweep_interval_seconds
         self.policy = SweepPolicy(settings.run_deadline_seconds, settings.max_redrives)
+        self.time_limit = settings.task_time_limit
         self.on_events = on_events
+        self.send_callback = send_callback
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="sweeper", daemon=True)
 
@@ -63,20 +100,46 @@ class Sweeper:
         redis = self.store.redis
         return frozenset(s for s, queue in STAGE_QUEUES.items() if int(redis.llen(queue)) > 0)
 
+    def in_flight(self, now: datetime) -> dict[str, frozenset[Stage]]:
+        """Stages each run has a message of in a worker's hands right now, delivered within the
+        hard time limit: that run is working, not stalled (an older one was held by a worker that
+        died; kombu gives it back only after the visibility timeout)."""
+        redis = self.store.redis
+        since = now.timestamp() - self.time_limit
+        tags = cast(list[bytes], redis.zrangebyscore(UNACKED_INDEX_KEY, since, "+inf"))
+        held: dict[str, set[Stage]] = {}
+        for raw in redis.hmget(UNACKED_KEY, tags) if tags else []:
+            found = held_message(raw)
+            if found is not None:
+                held.setdefault(found[0], set()).add(found[1])
+        return {run_id: frozenset(stages) for run_id, stages in held.items()}
+
     def sweep_once(self, now: datetime) -> Counter[str]:
         counts: Counter[str] = Counter()
+        due = now - timedelta(seconds=CALLBACK_GRACE_SECONDS)
+        for article_id in self.store.callbacks_due(due, SWEEP_BATCH):
+            self.send_callback(article_id)
+            counts["callback sent"] += 1
         cutoff = now - timedelta(seconds=self.policy.deadline_seconds)
         stalled = self.store.stalled(cutoff, SWEEP_BATCH)
         backlog = self.backlog() if stalled else frozenset()
+        held = self.in_flight(now) if stalled else {}
         for article_id in stalled:
-            counts[self._sweep(article_id, now, backlog)] += 1
+            counts[self._sweep(article_id, now, backlog, held)] += 1
         return counts
 
-    def _sweep(self, article_id: str, now: datetime, backlog: frozenset[Stage]) -> str:
+    def _sweep(
+        self,
+        article_id: str,
+        now: datetime,
+        backlog: frozenset[Stage],
+        held: dict[str, frozenset[Stage]],
+    ) -> str:
         current = self.store.get(article_id)
         if current is None or current.status in ("done", "failed"):
             self.store.forget(article_id)
             return "forgotten"
+        backlog |= held.get(current.run_id, frozenset())
         request = self.store.ingest_request(article_id)
         taken: list[tuple[ArticleResult, Action | None]] = []
 
