@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from services.extraction.conll import ConllDocument, held_out, read_conll
-from services.extraction.entities import build_entities
-from services.extraction.ner import COARSE, run_models
+from services.extraction.entities import COARSE, build_entities
+from services.extraction.ner import run_models
 from services.extraction.pipeline import CONLL_MODEL, Pipeline
 from services.extraction.refine import NER_GROUPS, corrected
 from services.extraction.sentences import SentenceIndex
@@ -269,7 +269,7 @@ def _ablate(args: argparse.Namespace, pipeline: Pipeline) -> dict[str, Any]:
         unmerged.add(gold, coarse_spans([(s.start, s.end, s.label) for s in bare], starts, ends))
         for name, off in configs.items():
             spans = corrected(doc, conll_spans, small, gazetteer.place_type, sentences.starts, off)
-            entities = build_entities(spans, document.text, sentences, gazetteer.canonical)
+            entities = build_entities(spans, document.text, sentences, gazetteer.canonical, off)
             scores[name].add(gold, predicted(entities, _same, starts, ends))
     scores["no rules, no entity merging"] = unmerged
     scores["CoNLL model alone"] = alone

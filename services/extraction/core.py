@@ -53,7 +53,7 @@ def extract(
     text = document.text
     sentences = SentenceIndex(document)
     doc, spans = named_spans(pipeline, text, sentences.starts, disabled)
-    entities = build_entities(spans, text, sentences, pipeline.gazetteer.canonical)
+    entities = build_entities(spans, text, sentences, pipeline.gazetteer.canonical, disabled)
     names = [s for s in spans if s.label in COARSE or s.label == "MISC"]
     return Extraction(
         model=pipeline.model,

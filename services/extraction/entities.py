@@ -30,6 +30,24 @@ ENTITY_TYPES = frozenset(
         "MISC",
     }
 )
+# OntoNotes type -> CoNLL-2003 type (eval/README.md); others have no CoNLL counterpart.
+COARSE: dict[str, str] = {
+    "PERSON": "PER",
+    "ORG": "ORG",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "NORP": "MISC",
+    "EVENT": "MISC",
+    "PRODUCT": "MISC",
+    "WORK_OF_ART": "MISC",
+    "LAW": "MISC",
+    "LANGUAGE": "MISC",
+}
+# Rule groups ``build_entities(..., disabled)`` can switch off (docs/extraction.md, Ablation).
+PERSON_VOTE = "ner.person_vote"
+SURNAME_FOLD = "ner.surname_fold"
+THE_IN_NAME = "ner.the_in_name"
 # Types whose short forms may stand for a longer name of the same type.
 _SHORT_FORM_TYPES = frozenset({"PERSON", "ORG", "EVENT", "FAC", "WORK_OF_ART", "LAW"})
 # A lone token the tagger gave another type is still a surname when a PERSON starts or ends
@@ -37,6 +55,7 @@ _SHORT_FORM_TYPES = frozenset({"PERSON", "ORG", "EVENT", "FAC", "WORK_OF_ART", "
 _SURNAME_CONFUSABLE = frozenset({"ORG", "GPE", "NORP", "LOC", "PRODUCT", "MISC"})
 
 _LEADING = re.compile(r"^(?:(?:the|The|THE)\s+|[\s\"'“”‘’«»(\[])+")
+_LEADING_LOWER = re.compile(r"^(?:the\s+|[\s\"'“”‘’«»(\[])+")
 _TRAILING = re.compile(r"(?:\s*['’]s?|[\s\"'“”‘’«»)\],.;:!?])+$")
 _WORD = re.compile(r"\w+")
 
@@ -103,10 +122,11 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop a leading article, quotes and a possessive so "the Kremlin's" counts as "Kremlin"."""
+def trim(text: str, start: int, end: int, the_in_name: bool = False) -> tuple[int, int]:
+    """Drop a leading article, quotes and a possessive so "the Kremlin's" counts as "Kremlin".
+    With ``the_in_name`` a capitalised "The" stays: the model put it in the name ("The Hague")."""
     span = text[start:end]
-    lead = _LEADING.match(span)
+    lead = (_LEADING_LOWER if the_in_name else _LEADING).match(span)
     cut_start = lead.end() if lead else 0
     tail = _TRAILING.search(span, cut_start)
     cut_end = tail.start() if tail else len(span)
@@ -120,22 +140,40 @@ def build_entities(
     text: str,
     sentences: SentenceIndex,
     canonical: Callable[[str], str | None] | None = None,
+    disabled: frozenset[str] = frozenset(),
 ) -> list[Entity]:
     """Entities from NER spans. ``canonical`` gives the usual spelling of a name known only in
-    capitals ("TORONTO" -> "Toronto", from the gazetteer)."""
-    clusters: dict[str, _Cluster] = {}
+    capitals ("TORONTO" -> "Toronto", from the gazetteer). ``disabled`` names rule groups off."""
+    clusters: dict[tuple[str, str], _Cluster] = {}
     seen: set[tuple[int, int]] = set()
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         if span.label not in ENTITY_TYPES:
             continue
-        start, end = trim(text, span.start, span.end)
+        start, end = trim(text, span.start, span.end, THE_IN_NAME not in disabled)
         if (start, end) in seen or not _WORD.search(text[start:end]):
             continue
         seen.add((start, end))
         mention = Mention(start=start, end=end, text=text[start:end], sentence=sentences.of(start))
-        clusters.setdefault(slug(mention.text), _Cluster()).tagged.append((mention, span.label))
-    merged = _merge_short_forms(list(clusters.values()))
+        # One entity per name and coarse type: a town and its club, a person and a company
+        # sharing a name are different things (measured: one entity per name cost F1).
+        key = (slug(mention.text), COARSE.get(span.label, span.label))
+        clusters.setdefault(key, _Cluster()).tagged.append((mention, span.label))
+    if PERSON_VOTE not in disabled:
+        clusters = _person_majority(clusters)
+    merged = _merge_short_forms(list(clusters.values()), SURNAME_FOLD not in disabled)
     return _rank(merged, len(text), canonical)
+
+
+def _person_majority(clusters: dict[tuple[str, str], _Cluster]) -> dict[tuple[str, str], _Cluster]:
+    """A name read as a person more often than as anything else is that person throughout: the
+    models' other readings of a surname are context slips ("Smith" as an ORG in a score line)."""
+    out = dict(clusters)
+    for (name, kind), cluster in clusters.items():
+        person = clusters.get((name, "PER"))
+        if kind != "PER" and person is not None and len(person.tagged) > len(cluster.tagged):
+            person.tagged.extend(cluster.tagged)
+            del out[(name, kind)]
+    return out
 
 
 def _contains(longer: list[str], shorter: list[str]) -> bool:
@@ -143,7 +181,7 @@ def _contains(longer: list[str], shorter: list[str]) -> bool:
     return n < len(longer) and any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
 
 
-def _merge_short_forms(clusters: list[_Cluster]) -> list[_Cluster]:
+def _merge_short_forms(clusters: list[_Cluster], surnames: bool = True) -> list[_Cluster]:
     """Fold each short name into the one longer name of its type that contains it, if unique."""
     by_length = sorted(clusters, key=lambda c: len(c.words))
     alive = set(map(id, clusters))
@@ -158,7 +196,8 @@ def _merge_short_forms(clusters: list[_Cluster]) -> list[_Cluster]:
             and (
                 (c.label == label and label in _SHORT_FORM_TYPES)
                 or (
-                    c.label == "PERSON"
+                    surnames
+                    and c.label == "PERSON"
                     and len(words) == 1
                     and words[0] in (c.words[0], c.words[-1])
                     and label in _SURNAME_CONFUSABLE | {"PERSON"}

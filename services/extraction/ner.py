@@ -12,32 +12,23 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc
 
+from services.extraction.entities import COARSE as COARSE  # re-exported: core.py reads it here
 from services.extraction.entities import Span
 from services.extraction.pipeline import Pipeline
 
 # name -> "GPE" / "LOC" when the gazetteer knows it exactly (Gazetteer.place_type).
 PlaceType = Callable[[str], str | None]
 
-# OntoNotes type -> CoNLL-2003 type (eval/README.md); others have no CoNLL counterpart.
-COARSE: dict[str, str] = {
-    "PERSON": "PER",
-    "ORG": "ORG",
-    "GPE": "LOC",
-    "LOC": "LOC",
-    "FAC": "LOC",
-    "NORP": "MISC",
-    "EVENT": "MISC",
-    "PRODUCT": "MISC",
-    "WORK_OF_ART": "MISC",
-    "LAW": "MISC",
-    "LANGUAGE": "MISC",
-}
 # Rule groups ``extract(..., disabled)`` can switch off (docs/extraction.md, Ablation).
-TERRITORY = "ner.territory"
-TITLE_SPLIT = "ner.title_split"
+AFFIX = "ner.affix"
+MISC_PERSON = "ner.misc_person"
+PERSON_MERGE = "ner.person_merge"
+# A name behind a hyphenated prefix ("Ex-...", "Anti-...", "Pro-...") describes someone by their
+# affiliation: it is not the name of a person, organisation or place.
+_PREFIXED = re.compile(r"^(?:Ex|Pro|Anti|Non|Post|Pre|Neo)-\w")
 _NATURAL = re.compile(
     r"\b(?:River|Sea|Ocean|Gulf|Bay|Lake|Mountains?|Mount|Mt|Valley|Desert|Peninsula|Strait|"
-    r"Island|Islands|Basin|Coast|Plateau|Region|Delta|Channel|Alps|Himalayas|Siberia)\b",
+    r"Island|Islands|Basin|Coast|Plateau|Region|Delta|Channel)\b",
     re.I,
 )
 _FACILITY = re.compile(
@@ -48,14 +39,12 @@ _FACILITY = re.compile(
 _EVENT = re.compile(
     r"\b(?:Cup|Open|Games|Olympics?|Championships?|Tour|Grand Prix|Prix|War|Summit|Festival|"
     r"Awards?|Series|League|Division|Trophy|Classic|Marathon|Rally|Masters|Bowl|Day|Derby|"
-    r"Conference|Congress|Election|Revolution|Crisis|Wimbledon)\b",
+    r"Conference|Congress|Election|Revolution|Crisis)\b",
     re.I,
 )
-# "Yonge St.", "Fifth Ave": a street (FAC) even when the small model calls it a LOC or GPE. Only as
-# the last word, so the "St." of a saint's name ("St. Louis", "St. Pauli") is not a street.
+# "<Name> St.", "<Name> Ave": a street (FAC) even when the small model calls it a LOC or GPE. Only
+# as the last word, so the "St." of a saint's name ("St. Louis") is not a street.
 _STREET = re.compile(r"\s(?:St|Ave|Rd|Blvd|Street|Avenue|Road|Boulevard)\.?$")
-# "Eastern Military District", "Krasnodar Krai": administrative or military-territorial units.
-_TERRITORY = re.compile(r"\s(?:District|Region|Province|Territory|Oblast|Krai|Okrug)$")
 _DEMONYM = re.compile(r"^(?:[A-Z]\.\s?)?[A-Za-z]+(?:an|ian|ese|ish|ic|i|ch|sh|ans|ese|ons)$")
 _AFFILIATION = re.compile(
     r"-(?:based|born|bound|registered|led|backed|made)$|^(?:pro|anti|ex)-", re.I
@@ -67,21 +56,17 @@ def fine_type(
     text: str,
     small: list[str],
     place_type: PlaceType | None = None,
-    disabled: frozenset[str] = frozenset(),
 ) -> str:
     """OntoNotes type of a CoNLL-typed span: the small model's, if it agrees, else a rule.
 
-    A CoNLL LOC ending in a street word ("Bloor St.") is a FAC whatever the small model says. A
+    A CoNLL LOC ending in a street word ("... St.") is a FAC whatever the small model says. A
     CoNLL LOC the small model cannot type is a FAC or a natural LOC by its words, a GPE only when
-    the gazetteer knows it as a country or city, else LOC ("Downtown Yonge" is a neighbourhood,
-    not a polity): GPE vs LOC is invisible to CoNLL scoring, so this costs nothing there.
+    the gazetteer knows it as a country or city, else LOC (an unknown name may be a neighbourhood,
+    not a polity). None of this is visible to CoNLL scoring (all three are LOC there).
 
-    A CoNLL MISC span the small model cannot type is a LOC when its head word names a territorial
-    unit ("Eastern Military District", "Krasnodar Krai": a Russian military district is a
-    territory with borders and a command; LOC, which is also the small model's reading, rather
-    than ORG, because the name is used for the area), an EVENT if it reads like one, NORP if it
+    A CoNLL MISC span the small model cannot type is an EVENT if it reads like one, NORP if it
     reads like a people or an affiliation ("Swiss", "Ohio-based"), else PRODUCT (indices,
-    currencies, brands: the bulk of what remains in news).
+    currencies, brands: the bulk of what remains in news); again all MISC to CoNLL.
     """
     if coarse == "LOC" and _STREET.search(text):
         return "FAC"
@@ -99,8 +84,6 @@ def fine_type(
             return "LOC"
         known = place_type(text) if place_type is not None else None
         return known or ("LOC" if place_type is not None else "GPE")
-    if TERRITORY not in disabled and _TERRITORY.search(text):
-        return "LOC"
     if _EVENT.search(text):
         return "EVENT"
     words = text.split()
@@ -118,35 +101,29 @@ def combine(
 ) -> list[Span]:
     """CoNLL spans typed by the small model where possible, plus its non-CoNLL types."""
     out: list[Span] = []
+    if PERSON_MERGE not in disabled:
+        conll = _merge_person_pieces(conll, small)
     for span in conll:
         overlapping = [s for s in small if s.start < span.end and span.start < s.end]
-        inside = [
-            s
-            for s in overlapping
-            if s.label in COARSE
-            and span.start <= s.start
-            and s.end <= span.end
-            and (s.start, s.end) != (span.start, span.end)
-        ]
-        if (
-            TITLE_SPLIT not in disabled
-            and span.label != "PER"
-            and len(inside) > 1
-            and any(s.label == "PERSON" for s in inside)
-        ):
-            # "the American House Nancy Pelosi": a title run into a name; the small model splits
-            # it correctly (neutral on held-out CoNLL, right on modern news).
-            out.extend(inside)
-            continue
         exact = [s.label for s in overlapping if (s.start, s.end) == (span.start, span.end)]
         rest = [s.label for s in overlapping if (s.start, s.end) != (span.start, span.end)]
+        surface = text[span.start : span.end]
+        if AFFIX not in disabled and span.label != "MISC" and _PREFIXED.match(surface):
+            out.append(Span(span.start, span.end, "NORP"))
+            continue
+        if (
+            MISC_PERSON not in disabled
+            and span.label == "MISC"
+            and "PERSON" in exact
+            and len(surface.split()) > 1
+        ):
+            out.append(Span(span.start, span.end, "PERSON"))
+            continue
         out.append(
             Span(
                 span.start,
                 span.end,
-                fine_type(
-                    span.label, text[span.start : span.end], exact + rest, place_type, disabled
-                ),
+                fine_type(span.label, text[span.start : span.end], exact + rest, place_type),
             )
         )
     for s in small:
@@ -156,6 +133,23 @@ def combine(
             out.append(s)
     out.sort(key=lambda s: (s.start, s.end))
     return out
+
+
+def _merge_person_pieces(conll: list[Span], small: list[Span]) -> list[Span]:
+    """CoNLL spans that exactly tile one PERSON span of the small model become that PER span."""
+    out = list(conll)
+    for person in small:
+        if person.label != "PERSON":
+            continue
+        pieces = [c for c in out if person.start <= c.start and c.end <= person.end]
+        if len(pieces) < 2 or min(c.start for c in pieces) != person.start:
+            continue
+        if max(c.end for c in pieces) != person.end:
+            continue
+        if any(c.start < person.end and person.start < c.end for c in out if c not in pieces):
+            continue
+        out = [c for c in out if c not in pieces] + [Span(person.start, person.end, "PER")]
+    return sorted(out, key=lambda s: (s.start, s.end))
 
 
 def run_models(pipeline: Pipeline, text: str) -> tuple[Doc, list[Span] | None, list[Span]]:

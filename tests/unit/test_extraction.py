@@ -1,5 +1,7 @@
 """Entity merging rules, on hand-made spans (no model needed)."""
 
+from spacy.tokens import Doc
+
 from services.extraction.core import language_warnings
 from services.extraction.entities import Span, build_entities, slug, trim
 from services.extraction.sentences import SentenceIndex
@@ -99,15 +101,15 @@ def test_an_all_caps_dateline_takes_the_usual_spelling() -> None:
     )
 
 
-def test_fine_type_rules_for_streets_unknown_places_and_territories() -> None:
+def test_fine_type_rules_for_streets_and_unknown_places() -> None:
     from services.extraction.ner import fine_type
 
     known = {"Kericho": "GPE"}.get
     assert fine_type("LOC", "Bloor St.", ["GPE"], known) == "FAC"
     assert fine_type("LOC", "St. Louis", ["GPE"], known) == "GPE"
-    assert fine_type("LOC", "Downtown Yonge", ["ORG"], known) == "LOC"
+    assert fine_type("LOC", "Downtown Yonge", ["ORG"], known) == "LOC"  # unknown: not a polity
     assert fine_type("LOC", "Kericho", ["PERSON"], known) == "GPE"
-    assert fine_type("MISC", "Eastern Military District", ["LOC"], known) == "LOC"
+    assert fine_type("MISC", "Ohio-based", [], known) == "NORP"
 
 
 def test_non_english_documents_carry_a_warning() -> None:
@@ -122,3 +124,85 @@ def test_non_english_documents_carry_a_warning() -> None:
     unknown = Document(article_id="xx", text="…", content_type="text")
     assert "'de'" in language_warnings(german)[0] and "English-only" in language_warnings(german)[0]
     assert language_warnings(english) == [] and language_warnings(unknown) == []
+
+
+def _tagged(words: list[str], tags: list[str]) -> Doc:
+    """A Doc with hand-set Penn tags (what the tagger would give), no model needed."""
+    from spacy.vocab import Vocab
+
+    spaces = [i + 1 < len(words) and words[i + 1] not in {",", "."} for i in range(len(words))]
+    return Doc(Vocab(), words=words, spaces=spaces, tags=tags)
+
+
+def _nowhere(name: str) -> str | None:
+    """A gazetteer that knows no place."""
+    return None
+
+
+def _at(text: str, surface: str, label: str, nth: int = 0) -> Span:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return Span(start, start + len(surface), label)
+
+
+def test_sentence_initial_adverb_is_not_a_name() -> None:
+    from services.extraction.refine import refine
+
+    doc = _tagged(
+        ["Equally", ",", "Vienna", "said", "no", "."], ["RB", ",", "NNP", "VBD", "DT", "."]
+    )
+    spans = [_at(doc.text, "Equally", "ORG"), _at(doc.text, "Vienna", "GPE")]
+    kept = refine(doc, spans, [], _nowhere, [0])
+    assert [doc.text[s.start : s.end] for s in kept] == ["Vienna"]
+    unruled = refine(doc, spans, [], _nowhere, [0], frozenset({"ner.function_words"}))
+    assert len(unruled) == 2
+
+
+def test_one_word_person_the_small_model_calls_an_org_is_the_org() -> None:
+    from services.extraction.refine import refine
+
+    words = ["Metrolinx", "said", "Kris", "Boyd", "and", "Boyd", "agreed", "."]
+    doc = _tagged(words, ["NNP", "VBD", "NNP", "NNP", "CC", "NNP", "VBD", "."])
+    text = doc.text
+    spans = [
+        _at(text, "Metrolinx", "PERSON"),
+        _at(text, "Kris Boyd", "PERSON"),
+        _at(text, "Boyd", "PERSON", nth=1),
+    ]
+    small = [_at(text, "Metrolinx", "ORG"), _at(text, "Boyd", "ORG", nth=1)]
+    labels = {text[s.start : s.end]: s.label for s in refine(doc, spans, small, _nowhere, [0])}
+    # The surname of a person named in full stays a person whatever the small model says.
+    assert labels == {"Metrolinx": "ORG", "Kris Boyd": "PERSON", "Boyd": "PERSON"}
+
+
+def test_combine_trusts_the_small_model_on_names_the_conll_model_calls_misc() -> None:
+    from services.extraction.ner import combine
+
+    text = "Olaf Scholz met Elon Musk and an Ex-Killie striker."
+    conll = [
+        _at(text, "Olaf", "MISC"),
+        _at(text, "Scholz", "MISC"),
+        _at(text, "Elon Musk", "MISC"),
+        _at(text, "Ex-Killie", "PER"),
+    ]
+    small = [_at(text, "Olaf Scholz", "PERSON"), _at(text, "Elon Musk", "PERSON")]
+    labels = {text[s.start : s.end]: s.label for s in combine(text, conll, small)}
+    assert labels == {"Olaf Scholz": "PERSON", "Elon Musk": "PERSON", "Ex-Killie": "NORP"}
+
+
+def test_a_town_and_its_club_are_two_entities_but_a_person_absorbs_slips() -> None:
+    text = "Kilmarnock beat Hearts in Kilmarnock. Smith scored, Smith and Smith left."
+    spans = _spans(
+        text,
+        ("Kilmarnock", "ORG"),
+        ("Hearts", "ORG"),
+        ("Kilmarnock", "GPE"),
+        ("Smith", "PERSON"),
+        ("Smith", "ORG"),
+        ("Smith", "PERSON"),
+    )
+    entities = {e.id: e for e in build_entities(spans, text, SentenceIndex(_doc(text)))}
+    assert {"ORG:kilmarnock", "GPE:kilmarnock", "PERSON:smith"} <= set(entities)
+    assert entities["PERSON:smith"].count == 3
+    assert "ORG:smith" not in entities

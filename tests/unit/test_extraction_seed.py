@@ -46,11 +46,20 @@ def test_model_is_named(result: Extraction) -> None:
 
 def test_people_are_merged_under_their_full_names(result: Extraction) -> None:
     people = {e.name: e for e in result.entities if e.type == "PERSON"}
-    assert {"Xi Jinping", "Vladimir Putin", "Nancy Pelosi"} <= set(people)
+    assert {"Xi Jinping", "Vladimir Putin"} <= set(people)
     assert {m.text for m in people["Xi Jinping"].mentions} == {"Xi Jinping", "Xi"}
     assert {m.text for m in people["Vladimir Putin"].mentions} == {"Vladimir Putin", "Putin"}
     assert people["Xi Jinping"].id == "PERSON:xi-jinping"
     assert not any(e.name in {"Xi", "Putin"} for e in result.entities)
+
+
+@pytest.mark.xfail(
+    reason="the CoNLL model reads the title and the name as one span and no rule splits it: the "
+    "split that did was measured not to pay on CoNLL dev data (docs/extraction.md, Ablation)",
+)
+def test_a_title_run_into_a_name_is_not_part_of_it(result: Extraction) -> None:
+    people = {e.name for e in result.entities if e.type == "PERSON"}
+    assert "Nancy Pelosi" in people
 
 
 def test_places_are_gpe_or_loc(result: Extraction) -> None:

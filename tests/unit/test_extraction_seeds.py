@@ -119,20 +119,36 @@ def test_toronto_dateline_and_places(toronto: tuple[Document, Extraction]) -> No
     assert by_name["Canadian"].type == "NORP"
 
 
-def test_toronto_streets_lines_and_common_words(toronto: tuple[Document, Extraction]) -> None:
+def test_toronto_streets_and_common_words(toronto: tuple[Document, Extraction]) -> None:
     _, result = toronto
     by_name = _by_name(result)
     # Streets and a neighbourhood are not polities.
     for name in ("Yonge St", "Bloor St", "Downtown Yonge"):
         assert name in by_name and by_name[name].type in {"FAC", "LOC"}, name
-    # "Line 1", "Line 2" are subway lines: facilities, never an organisation named "Line".
-    assert "Line" not in by_name
-    lines = [e for e in result.entities if e.name.startswith("Line ")]
-    assert {e.name for e in lines} <= {"Line 1", "Line 2"}
-    assert all(e.type == "FAC" for e in lines)
     # Capitalised because they open a sentence: "Subway trains will run", "Trains will run".
     assert not {"Subway", "Trains"} & set(by_name)
-    assert by_name["Night Riders"].type == "ORG"  # the advocacy group
+
+
+@pytest.mark.xfail(
+    reason="the models read the bare word “Line” as a name (ORG/PER/LOC) and stop before the "
+    "number; the seed-specific rule that glued them was removed (no effect on CoNLL dev data)",
+)
+def test_toronto_subway_lines_are_facilities(toronto: tuple[Document, Extraction]) -> None:
+    _, result = toronto
+    # "Line 1", "Line 2" are subway lines: facilities, never an organisation named "Line".
+    assert "Line" not in _by_name(result)
+    lines = [e for e in result.entities if e.name.startswith("Line ")]
+    assert {e.name for e in lines} == {"Line 1", "Line 2"}
+    assert all(e.type == "FAC" for e in lines)
+
+
+@pytest.mark.xfail(
+    reason="the group is “Night Riders TO” (TO: Toronto); both models end the name before the "
+    "all-caps abbreviation",
+)
+def test_toronto_advocacy_group_named_in_full(toronto: tuple[Document, Extraction]) -> None:
+    _, result = toronto
+    assert _by_name(result)["Night Riders TO"].type == "ORG"
 
 
 def test_toronto_dates(toronto: tuple[Document, Extraction]) -> None:
@@ -166,13 +182,21 @@ def test_hamburg_people_and_organisations(hamburg: tuple[Document, Extraction]) 
         assert by_name[name].type == "PERSON", name
     for name in (
         "Hamburg Port Operators' Association",
-        "North German Institute for Coastal Research",
         "Baltic Ledger",
         "Bürgerschaft",
     ):
         assert by_name[name].type == "ORG", name
     # Not entities: "Work is due to begin" opens a sentence; "the senate" is a common noun here.
     assert not {"Work", "senate"} & set(by_name)
+
+
+@pytest.mark.xfail(
+    reason="both models run the institute's town into its name (“... Research in Cuxhaven”); the "
+    "rule that split it was written for this article and had no effect on CoNLL dev data",
+)
+def test_hamburg_institute_is_named_without_its_town(hamburg: tuple[Document, Extraction]) -> None:
+    _, result = hamburg
+    assert _by_name(result)["North German Institute for Coastal Research"].type == "ORG"
 
 
 def test_hamburg_places(hamburg: tuple[Document, Extraction]) -> None:
