@@ -364,7 +364,7 @@ def _weekday(m: re.Match[str], ctx: Context) -> Timex | None:
     "relative",
     r"\b(?:(?P<mod>(?i:early|late|earlier|later)) )?"
     r"(?P<q>(?i:last|this past|this|next|the coming|the following|the previous|coming))"
-    r" (?P<u>(?i:week|weekend|month|year|decade|spring|summer|fall|autumn|winter))\b",
+    r" (?P<u>(?i:week|weekend|month|quarter|year|decade|spring|summer|fall|autumn|winter))\b",
 )
 def _relative_period(m: re.Match[str], ctx: Context) -> Timex | None:
     if ctx.anchor is None:
@@ -377,6 +377,9 @@ def _relative_period(m: re.Match[str], ctx: Context) -> Timex | None:
         return Timex("DATE", w.value + "-WE", w.start, "week") if unit == "weekend" else w
     if unit == "month":
         return tx.month(*tx.shift_months(a, step))
+    if unit == "quarter":  # "the previous quarter": the one before the anchor's
+        y, mo = tx.shift_months(a, 3 * step)
+        return tx.quarter(y, (mo - 1) // 3 + 1)
     if unit == "decade":
         return tx.decade(a.year + 10 * step)
     return tx.year(a.year + step)

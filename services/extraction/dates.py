@@ -110,7 +110,12 @@ def _resolve(
     out: list[Found] = []
     for start, end, rule, m in chosen:
         ctx.future = future(start)
-        value = rule.resolve(m, ctx)
+        try:
+            value = rule.resolve(m, ctx)
+        except (ValueError, OverflowError):
+            # Arithmetic beyond the calendar's years 1-9999 ("200 years ago" of a submission
+            # dated in year 100): there is no such date to give.
+            continue
         if value is not None:
             out.append((start, end, value))
     return out
