@@ -57,6 +57,7 @@ def prediction(
             and at is not None
             and previous[0] == at
             and "\n" not in text[previous[3] : quote.start]
+            and _opens_clause(text, quote.start)
         ):
             previous[1].append(content)
             groups[-1] = (previous[0], previous[1], previous[2], quote.end)
@@ -73,6 +74,13 @@ def prediction(
             }
         )
     return {"id": record_id, "quotes": quotes}
+
+
+def _opens_clause(text: str, start: int) -> bool:
+    """A quote that follows punctuation goes on with the speech ("…,” said X. “…”); one inside
+    the writer's sentence ("adding that she is “…”") is a partial quote of its own."""
+    before = text[max(0, start - 3) : max(0, start - 1)].rstrip()
+    return not before or before[-1] in ",.:;!?—–-"
 
 
 def _fragments(span: Mapping[str, Any]) -> list[Span]:

@@ -47,9 +47,13 @@ _VERBS = (
     "charge charged charges|accuse accused accuses|call called calls calling|put puts"
 )
 SPEECH_VERBS = frozenset(w for group in _VERBS.split("|") for w in group.split())
+# Tokens either side of a quote searched for its cue: a sentence's worth, and a bound that keeps
+# the search linear however long a sentence the parser makes of hostile text.
+_WINDOW = 60
+_NEXT_WORDS = 6  # "” Senator Ted Cruz said."
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 # Clauses that take their subject from the verb they hang from ("he said, adding …").
-_BORROWS_SUBJECT = ("advcl", "xcomp", "conj", "pcomp", "acl", "ccomp")
+_BORROWS_SUBJECT = ("advcl", "xcomp", "conj", "pcomp", "acl", "ccomp", "dep")
 
 
 @dataclass(frozen=True)
@@ -148,8 +152,12 @@ def _linked(parse: QuoteParse, a: int, b: int, paragraph: tuple[int, int]) -> To
         head = doc[i].head
         if not a <= head.i < b and p_a <= head.i < p_b and parse.is_cue(head):
             found.append(head)
-    sent_start = max(doc[a].sent.start, p_a)
-    sent_end = min(doc[b - 1].sent.end, p_b)
+    sent_start = a
+    while sent_start > max(p_a, a - _WINDOW) and not doc[sent_start].is_sent_start:
+        sent_start -= 1
+    sent_end = b
+    while sent_end < min(p_b, b + _WINDOW) and not doc[sent_end].is_sent_start:
+        sent_end += 1
     for i in (*range(sent_start, a), *range(b, sent_end)):
         token = doc[i]
         if a <= token.head.i < b and parse.is_cue(token):
@@ -175,30 +183,77 @@ def find_cue(
     verb = _linked(parse, a, b, paragraph) if use_parse_links else None
     if verb is None:
         s_a, s_b = parse.tokens(*sentence)
-        after = [doc[i] for i in range(b, s_b) if parse.is_cue(doc[i])]
-        before = [doc[i] for i in range(s_a, a) if parse.is_cue(doc[i])]
+        after = [doc[i] for i in range(b, min(s_b, b + _WINDOW)) if parse.is_cue(doc[i])]
+        before = [doc[i] for i in range(max(s_a, a - _WINDOW), a) if parse.is_cue(doc[i])]
         if after:
             verb = after[0]
         elif before:
             verb = before[-1]
-    if verb is None and use_colon:
-        verb = _colon_cue(parse, a, paragraph[0])
-    if verb is None:
+        else:
+            last = doc.text[span.start : span.end].rstrip()[-1:]
+            if last != ".":  # a quote closing its sentence with a full stop takes no cue after
+                cut = last in (",", "!", "?")
+                verb = _next_words_cue(parse, b, parse.tokens(*paragraph)[1], cut)
+    if verb is not None:
+        return Cue(verb.i, speaker_of(parse, verb))
+    colon = _colon_before(doc, a) if use_colon else None
+    if colon is None:
         return None
-    return Cue(verb.i, speaker_of(parse, verb))
+    return _colon_cue(parse, colon)
 
 
-def _colon_cue(parse: QuoteParse, a: int, paragraph_start: int) -> Token | None:
-    """ "X said on Tuesday:" right before the quote (same or previous paragraph)."""
+def _next_words_cue(parse: QuoteParse, b: int, limit: int, any_verb: bool) -> Token | None:
+    """ "“…!” Bush said.": the splitter may end the sentence at the closing mark; a cue within the
+    next few words, before any full stop, is still this quote's. After a quote cut by a comma
+    ("“…,” he surmised") any verb there is the cue, whatever the verb."""
     doc = parse.doc
+    for i in range(b, min(limit, b + _NEXT_WORDS)):
+        token = doc[i]
+        if parse.is_cue(token) or (any_verb and _plain_verb(parse, token)):
+            return token
+        if token.text in (".", "!", "?") or parse.quoted(i):
+            return None
+    return None
+
+
+def _plain_verb(parse: QuoteParse, token: Token) -> bool:
+    return token.tag_ in ("VBD", "VBZ", "VBP") and not parse.quoted(token.i)
+
+
+def speech_follows(parse: QuoteParse, span: QuoteSpan, paragraph: tuple[int, int]) -> bool:
+    """Whether a speech verb follows the quote within a few words ("“Nonsense,” he said")."""
+    a, b = parse.tokens(span.start, span.end)
+    return a < b and _next_words_cue(parse, b, parse.tokens(*paragraph)[1], True) is not None
+
+
+def _colon_before(doc: Doc, a: int) -> int | None:
     i = a - 1
     while i >= 0 and (doc[i].is_quote or doc[i].is_space):
         i -= 1
-    if i < 0 or doc[i].text != ":":
-        return None
-    low = bisect_left(parse.starts, paragraph_start)
-    stop = max(doc[i].sent.start, low - 40, 0)
-    for j in range(i - 1, stop - 1, -1):
+    return i if i >= 0 and doc[i].text == ":" else None
+
+
+def _colon_cue(parse: QuoteParse, colon: int) -> Cue | None:
+    """The clause ending in a colon right before the quote (in its paragraph or ending the one
+    before) introduces it: "X said on Tuesday:" (its cue), "Trump leaned in and boomed:" (the
+    subject of its verb), "Pew Research:" (the name alone)."""
+    doc = parse.doc
+    before = doc[colon - 1] if colon > 0 else None
+    if before is not None and before.tag_ in ("NNP", "NNPS"):  # "- Philip Bump: “…”"
+        return Cue(colon, _phrase(before))
+    verbs = []
+    for j in range(colon - 1, max(colon - _WINDOW, -1), -1):
+        if doc[j].text in ("-", "—", "–"):
+            break
         if parse.is_cue(doc[j]):
-            return doc[j]
+            return Cue(j, speaker_of(parse, doc[j]))
+        if doc[j].tag_.startswith("VB") and not parse.quoted(j):
+            verbs.append(doc[j])
+        if doc[j].is_sent_start or "\n" in doc[j].text:
+            break
+    head = doc[colon].head
+    if verbs and head.tag_.startswith("VB"):
+        return Cue(head.i, speaker_of(parse, head))
+    if not verbs and before is not None and before.tag_.startswith("NN"):
+        return Cue(colon, _phrase(before))
     return None

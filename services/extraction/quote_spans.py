@@ -19,6 +19,41 @@ _OPEN = {"“": "double", "«": "guillemet", "‘": "single"}
 _CLOSE = {"”": "double", "»": "guillemet", "’": "single"}
 _STRAIGHT = '"'
 _FEWEST_WORDS = {"double": 3, "guillemet": 3, "single": 4}
+# Titles of works run a few words; lowercase words English titles keep (Chicago style).
+_LONGEST_TITLE = 8
+_SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "but",
+        "or",
+        "nor",
+        "for",
+        "so",
+        "yet",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "by",
+        "up",
+        "as",
+        "is",
+        "it",
+        "if",
+        "from",
+        "with",
+        "into",
+        "than",
+        "over",
+        "off",
+        "via",
+        "vs",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +63,7 @@ class QuoteSpan:
     start: int
     end: int
     marks: str  # "double", "guillemet" or "single"
+    short: bool = False  # under the scare-quote length: speech only if a cue follows it
 
 
 def _opens(text: str, i: int) -> bool | None:
@@ -39,6 +75,18 @@ def _opens(text: str, i: int) -> bool | None:
     if (after.isspace() or after in ".,;:!?)]}—–-") and not before.isspace():
         return False
     return None
+
+
+def _misused_as_closing(text: str, i: int, open_kind: str, kind: str) -> bool:
+    """An opening mark typed where the closing one belongs ("… Trump Wins“ that"): it ends a
+    word and is followed by a space or punctuation."""
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (
+        kind == open_kind
+        and i > 0
+        and not text[i - 1].isspace()
+        and (after.isspace() or after in ".,;:!?)")
+    )
 
 
 def _next_visible(text: str) -> list[int]:
@@ -92,9 +140,34 @@ def quoted_spans(text: str, continue_paragraphs: bool = True) -> list[QuoteSpan]
             if single_at >= 0 and open_at < 0 and not follows.isalnum():
                 found.append(QuoteSpan(single_at, i, "single"))
                 single_at = -1
+        elif kind is not None and open_at >= 0 and _misused_as_closing(text, i, open_kind, kind):
+            found.append(QuoteSpan(open_at, i, open_kind))
+            open_at = -1
         elif kind is not None:
             open_at, open_kind, single_at = i + 1, kind, -1
         elif closing is not None and open_at >= 0:
             found.append(QuoteSpan(open_at, i, open_kind))
             open_at = -1
-    return [q for q in found if len(text[q.start : q.end].split()) >= _FEWEST_WORDS[q.marks]]
+    spans = []
+    for q in found:
+        inner = text[q.start : q.end]
+        if len(inner.split()) >= _FEWEST_WORDS[q.marks]:
+            spans.append(q)
+        elif q.marks != "single" and inner.rstrip()[-1:] in (",", "!", "?"):
+            # "“They're worried,” Carson said": the punctuation of a sentence cut by its cue.
+            spans.append(QuoteSpan(q.start, q.end, q.marks, short=True))
+    if any(q.marks != "single" for q in spans):
+        # A writer who quotes speech in double marks keeps single ones for headlines and
+        # quotes within quotes; single marks are speech only where they are the house style.
+        spans = [q for q in spans if q.marks != "single"]
+    return spans
+
+
+def is_title(quoted: str) -> bool:
+    """“Meet the Press”, “Parks and Recreation”: every word capitalised but the small ones, and
+    short: the name of a work or a show, not speech."""
+    words = [w.strip(".,;:!?“”\"‘’'()") for w in quoted.split()]
+    words = [w for w in words if w]
+    if not words or len(words) > _LONGEST_TITLE:
+        return False
+    return all(w[0].isupper() or w[0].isdigit() or w.lower() in _SMALL_WORDS for w in words)

@@ -11,6 +11,7 @@ other pronoun ("Hillary Clinton … she" then "he" is not Clinton).
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from shared.models import Entity
@@ -72,8 +73,10 @@ class SpeakerMemory:
                 end = max(end, m.end)
         return start, end
 
-    def before(self, offset: int) -> list[Mention]:
-        return self.mentions[: bisect_left(self._starts, offset)]
+    def before_reversed(self, offset: int) -> Iterator[Mention]:
+        """Mentions starting before ``offset``, nearest first."""
+        for i in range(bisect_left(self._starts, offset) - 1, -1, -1):
+            yield self.mentions[i]
 
     def remember(self, speaker: Entity | None, words: str, end: int) -> None:
         if speaker is not None:
@@ -115,12 +118,18 @@ def resolve(
         return None
     gender = _PRONOUN_GENDER.get(phrase.lower().strip())
     previous = memory.previous
-    earlier = [m for m in memory.before(start) if _fits(m.entity, kinds, gender, memory)]
-    if previous is not None and _fits(previous, kinds, gender, memory):
-        since = [m for m in earlier if m.start > memory.previous_end and m.entity is not previous]
-        if not since:
-            return previous
-    return earlier[-1].entity if earlier else None
+    # Read back from the words (never further than the last fitting name: linear overall).
+    last: Mention | None = None
+    named_since = False
+    for m in memory.before_reversed(start):
+        if _fits(m.entity, kinds, gender, memory):
+            last = m
+            break
+    if last is not None and last.start > memory.previous_end and last.entity is not previous:
+        named_since = True
+    if previous is not None and _fits(previous, kinds, gender, memory) and not named_since:
+        return previous
+    return last.entity if last else None
 
 
 def _fits(

@@ -18,8 +18,8 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc
 
-from services.extraction.quote_cues import QuoteParse, find_cue
-from services.extraction.quote_spans import QuoteSpan, quoted_spans
+from services.extraction.quote_cues import QuoteParse, find_cue, speech_follows
+from services.extraction.quote_spans import QuoteSpan, is_title, quoted_spans
 from services.extraction.quote_speakers import SpeakerMemory, mentions_of, resolve
 from services.extraction.sentences import SentenceIndex
 from shared.models import Entity, Quote
@@ -40,6 +40,8 @@ def find_quotes(
     spans = quoted_spans(text, continue_paragraphs="quotes.paragraphs" not in disabled)
     if "quotes.single" in disabled:
         spans = [s for s in spans if s.marks != "single"]
+    if "quotes.titles" not in disabled:
+        spans = [s for s in spans if not is_title(text[s.start : s.end])]
     parse = QuoteParse(doc, spans)
     memory = SpeakerMemory(mentions_of(entities))
     lines = _line_starts(text)
@@ -52,6 +54,8 @@ def find_quotes(
         )
         # A quote may span sentences: the cue before it is in the sentence it opens in, the cue
         # after it in the one it closes in.
+        if span.short and not speech_follows(parse, span, paragraph):
+            continue
         sentence = (sentences.bounds(span.start)[0], sentences.bounds(span.end)[1])
         cue = find_cue(
             parse,

@@ -5,7 +5,9 @@ import time
 import pytest
 
 from services.extraction.core import Pipeline, extract, load_pipeline
-from services.extraction.quote_spans import quoted_spans
+from services.extraction.quote_spans import is_title, quoted_spans
+from services.extraction.quotes import find_quotes
+from services.extraction.sentences import SentenceIndex
 from services.ingest.core import build_document
 from shared.models import ArticleSubmission, Quote
 from shared.settings import Settings
@@ -129,8 +131,63 @@ def test_straight_quotes_pair_by_direction() -> None:
     ]  # two words are not speech
 
 
-def test_hostile_quote_marks_take_linear_time() -> None:
-    text = "“" + "word " * 20000 + "“" * 20000 + '"' * 20000 + "”" * 20000 + "\n\n“x" * 5000
+def _seconds(text: str) -> float:
     began = time.perf_counter()
     quoted_spans(text)
-    assert time.perf_counter() - began < 2.0
+    return time.perf_counter() - began
+
+
+def test_hostile_quote_marks_take_linear_time() -> None:
+    def hostile(n: int) -> str:
+        return "“" + "word " * n + "“" * n + '"' * n + "”" * n + "\n\n“x" * (n // 4)
+
+    small, large = _seconds(hostile(2000)), _seconds(hostile(16000))
+    assert large < 20 * small  # 8 times the input: linear is ~8x, quadratic ~64x
+
+
+def test_many_quotes_cost_little_next_to_the_parse(pipeline: Pipeline) -> None:
+    text = "Ann Lee spoke. " + "“We will win this,” she said, “and ‘then win again’ " * 80
+    document = build_document("q", ArticleSubmission(text=text), Settings())
+    entities = extract(pipeline, document).entities
+    began = time.perf_counter()
+    doc = pipeline.nlp(document.text)
+    parse = time.perf_counter() - began
+    began = time.perf_counter()
+    found = find_quotes(document.text, SentenceIndex(document), entities, doc)
+    assert time.perf_counter() - began < parse
+    assert len(found) >= 80
+
+
+def test_titles_of_works_and_house_style_single_quotes() -> None:
+    text = (
+        "She told “Meet the Press” that the plan was ‘a good start for all of us’ and added, "
+        "“We will keep working on it.”"
+    )
+    spans = [
+        text[s.start : s.end] for s in quoted_spans(text) if not is_title(text[s.start : s.end])
+    ]
+    assert spans == ["We will keep working on it."]  # single marks: quotes within the story
+    british = "The minister said the plan was ‘a good start for all of us’ on Monday."
+    assert [british[s.start : s.end] for s in quoted_spans(british)] == [
+        "a good start for all of us"
+    ]
+
+
+def test_a_short_quote_speaks_when_a_cue_follows(pipeline: Pipeline) -> None:
+    text = (
+        "Voters met in Des Moines. “They’re worried,” Ben Carson said. “There is no question "
+        "about it.” Others called it “unfair” and left."
+    )
+    found = _speakers(pipeline, text)
+    assert [(q, s) for q, s, _ in found] == [
+        ("They’re worried,", "Ben Carson"),
+        ("There is", "Ben Carson"),
+    ]
+
+
+def test_a_name_and_a_colon_introduce_the_quote(pipeline: Pipeline) -> None:
+    text = (
+        "Analysts weighed in on the primary results. Philip Bump: “Two weeks ago, his strongest "
+        "territory had been the South.”"
+    )
+    assert [w for _, _, w in _speakers(pipeline, text)] == ["Philip Bump"]
