@@ -671,6 +671,18 @@ def _duration(m: re.Match[str], ctx: Context) -> Timex | None:
 
 @_rule(
     "durations",
+    rf"\b(?:{_WEEKDAY}(?:,? (?:and|or) | ?[-–] ?| to ))?(?P<w>{_WEEKDAY})"
+    r"(?: (?P<part>nights|mornings|afternoons|evenings)|s)\b",
+)
+def _weekly(m: re.Match[str], ctx: Context) -> Timex | None:
+    """ "on Sundays", "Friday and Saturday nights": a weekly recurrence (SET), not one date."""
+    day = _WEEKDAYS[m["w"][:3].lower()] + 1
+    part = tx.DAY_PARTS[m["part"][:-1]] if m["part"] else ""
+    return Timex("SET", f"XXXX-WXX-{day}" + (f"T{part}" if part else ""))
+
+
+@_rule(
+    "durations",
     r"\b(?P<w>(?i:annual|annually|daily|weekly|monthly|yearly|quarterly|hourly|"
     r"(?:each|every|per) (?:day|week|month|year)))\b",
 )
