@@ -1,8 +1,8 @@
 """Guarantee 3: exactly-once effects under chaos.
 
 ``FAULTS_CHAOS_N`` articles (generated, distinct) are submitted through the gateway, each with a
-callback to a loopback receiver, while a chaos thread works through a plan of faults, one every
-few seconds: the pool process of each stage's worker and of the collector is SIGKILLed while it
+callback to a loopback receiver, in batches, one just before each fault of a plan that a chaos
+thread works through, a few seconds apart: the pool process of each stage's worker and of the collector is SIGKILLed while it
 holds a message; each of those services is SIGKILLed whole (main process and pool) while it holds
 a message, and started again; redis-server is SIGKILLed (appendonly on, ``appendfsync everysec``:
 Redis's default and compose's) and started again on its files; the gateway is SIGKILLed and
@@ -79,10 +79,14 @@ PLAN: Final = (
 
 @dataclass
 class Monkey:
-    """Strikes each fault of ``PLAN`` in turn, in a thread, recording what it hit."""
+    """Strikes each fault of ``PLAN`` in turn, in a thread, recording what it hit. Before each
+    fault it lets the submitter send the next batch of articles, so that the fault meets work in
+    flight (and the gateway and Redis faults meet submissions)."""
 
     up: Running
     redis: RedisServer
+    batch: int
+    released: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
     struck: list[tuple[str, str, bool]] = field(default_factory=list)
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -109,6 +113,7 @@ class Monkey:
         for kind, target in PLAN:
             if self.stopping.wait(PAUSE_SECONDS):
                 return
+            self.released.release(self.batch)
             hit = True
             if kind in ("pool", "service"):
                 hit = self._wait_busy(QUEUE_OF_SERVICE[target])
@@ -122,6 +127,7 @@ class Monkey:
                 kill_and_restart(stack, target, GATEWAY_DOWN_SECONDS)
             self.struck.append((kind, target, hit))
             print(f"chaos: {kind} {target}{'' if hit else ' (idle)'}", flush=True)
+        self.released.release(CHAOS_N)  # whatever is left
 
 
 def submit(client: httpx.Client, body: dict[str, Any], give_up_after: float = 120) -> str:
@@ -154,8 +160,7 @@ def chaos_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Runn
 
 def test_exactly_once_effects_under_chaos(chaos_stack: tuple[Running, RedisServer]) -> None:
     up, redis_server = chaos_stack
-    monkey = Monkey(up, redis_server)
-    pace = PAUSE_SECONDS * (len(PLAN) + 1) / CHAOS_N  # submissions span the whole plan
+    monkey = Monkey(up, redis_server, batch=-(-CHAOS_N // len(PLAN)))
     started = time.monotonic()
     ids: list[str] = []
     with (
@@ -166,8 +171,9 @@ def test_exactly_once_effects_under_chaos(chaos_stack: tuple[Running, RedisServe
         monkey.thread.start()
         try:
             for i in range(CHAOS_N):
+                while not monkey.released.acquire(timeout=1):
+                    assert monkey.thread.is_alive(), "the chaos thread died"
                 ids.append(submit(client, {"text": article(i), "callback_url": url}))
-                time.sleep(pace)
             monkey.thread.join()
         finally:
             monkey.stopping.set()
