@@ -20,12 +20,7 @@ from services.extraction.pipeline import Pipeline
 PlaceType = Callable[[str], str | None]
 
 # Rule groups ``extract(..., disabled)`` can switch off (docs/extraction.md, Ablation).
-AFFIX = "ner.affix"
 MISC_PERSON = "ner.misc_person"
-PERSON_MERGE = "ner.person_merge"
-# A name behind a hyphenated prefix ("Ex-...", "Anti-...", "Pro-...") describes someone by their
-# affiliation: it is not the name of a person, organisation or place.
-_PREFIXED = re.compile(r"^(?:Ex|Pro|Anti|Non|Post|Pre|Neo)-\w")
 _NATURAL = re.compile(
     r"\b(?:River|Sea|Ocean|Gulf|Bay|Lake|Mountains?|Mount|Mt|Valley|Desert|Peninsula|Strait|"
     r"Island|Islands|Basin|Coast|Plateau|Region|Delta|Channel)\b",
@@ -101,16 +96,11 @@ def combine(
 ) -> list[Span]:
     """CoNLL spans typed by the small model where possible, plus its non-CoNLL types."""
     out: list[Span] = []
-    if PERSON_MERGE not in disabled:
-        conll = _merge_person_pieces(conll, small)
     for span in conll:
         overlapping = [s for s in small if s.start < span.end and span.start < s.end]
         exact = [s.label for s in overlapping if (s.start, s.end) == (span.start, span.end)]
         rest = [s.label for s in overlapping if (s.start, s.end) != (span.start, span.end)]
         surface = text[span.start : span.end]
-        if AFFIX not in disabled and span.label != "MISC" and _PREFIXED.match(surface):
-            out.append(Span(span.start, span.end, "NORP"))
-            continue
         if (
             MISC_PERSON not in disabled
             and span.label == "MISC"
@@ -133,23 +123,6 @@ def combine(
             out.append(s)
     out.sort(key=lambda s: (s.start, s.end))
     return out
-
-
-def _merge_person_pieces(conll: list[Span], small: list[Span]) -> list[Span]:
-    """CoNLL spans that exactly tile one PERSON span of the small model become that PER span."""
-    out = list(conll)
-    for person in small:
-        if person.label != "PERSON":
-            continue
-        pieces = [c for c in out if person.start <= c.start and c.end <= person.end]
-        if len(pieces) < 2 or min(c.start for c in pieces) != person.start:
-            continue
-        if max(c.end for c in pieces) != person.end:
-            continue
-        if any(c.start < person.end and person.start < c.end for c in out if c not in pieces):
-            continue
-        out = [c for c in out if c not in pieces] + [Span(person.start, person.end, "PER")]
-    return sorted(out, key=lambda s: (s.start, s.end))
 
 
 def run_models(pipeline: Pipeline, text: str) -> tuple[Doc, list[Span] | None, list[Span]]:

@@ -53,7 +53,7 @@ from services.extraction.entities import (
     slug,
     trim,
 )
-from services.extraction.ner import AFFIX, MISC_PERSON, PERSON_MERGE, PlaceType, combine
+from services.extraction.ner import MISC_PERSON, PlaceType, combine
 
 # Rule groups, in the order of the module docstring, that ``refine(..., disabled)`` can skip.
 LOWERCASE = "ner.lowercase"
@@ -64,9 +64,7 @@ ORG_NOT_PERSON = "ner.org_not_person"
 GROUPS = (LOWERCASE, COMMON_WORDS, FUNCTION_WORDS, ORG_NOT_PERSON, PLACES)
 # Every NER rule group whose effect CoNLL scoring can see (the eval's ablation switches each off).
 NER_GROUPS = (
-    AFFIX,
     MISC_PERSON,
-    PERSON_MERGE,
     *GROUPS,
     PERSON_VOTE,
     SURNAME_FOLD,
