@@ -9,6 +9,7 @@ EVAL_COMMANDS: dict[str, str] = {
     "summaries": "services.cli.eval_summaries",
     "ner": "services.cli.eval_ner",
     "dates": "services.cli.eval_dates",
+    "places": "services.cli.eval_places",
     "quotes": "services.cli.eval_quotes",
 }
 

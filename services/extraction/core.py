@@ -67,7 +67,7 @@ def extract(
             disabled=disabled,
         ),
         quotes=find_quotes(text, sentences, entities, doc, disabled),
-        places=geocode(entities, pipeline.gazetteer),
+        places=geocode(entities, pipeline.gazetteer, text, disabled),
         keyphrases=keyphrases(doc, [(s.start, s.end, s.label) for s in spans], sentences),
         warnings=language_warnings(document),
     )

@@ -57,12 +57,23 @@ class Quote(BaseModel):
 
 
 class Place(BaseModel):
-    entity: str = Field(description="Entity.id")
-    name: str
+    entity: str | None = Field(
+        None, description="Entity.id; None for a place named inside another name's mention"
+    )
+    name: str = Field(description="the gazetteer's name when resolved, else the text's")
     country_code: str | None = None
     latitude: float | None = None
     longitude: float | None = None
     source_id: str | None = Field(None, description="e.g. geonames:2022890")
+    feature: (
+        Literal["continent", "country", "admin1", "admin2", "city", "region", "water"] | None
+    ) = Field(None, description="what kind of place the pin stands for")
+    mentions: list[Mention] = Field(
+        default_factory=list,
+        description="every span naming this place: its entity's mentions, a nationality "
+        "adjective of a country ('Russian'), a place inside a longer name ('Ohio' in 'Ohio "
+        "State Police')",
+    )
 
 
 class Keyphrase(BaseModel):

@@ -210,14 +210,26 @@ def test_hamburg_places(hamburg: tuple[Document, Extraction]) -> None:
         ("Altona", "DE"),
         ("Wilhelmsburg", "DE"),
         ("St. Pauli", "DE"),
-        ("Speicherstadt", "DE"),
-        ("Waltershof", "DE"),
         ("Cuxhaven", "DE"),
         ("Rotterdam", "NL"),
         ("Netherlands", "NL"),
     ]:
         assert by_name[name].type in PLACE_TYPES, name
         assert _country(result, by_name[name]) == code, name
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the gazetteer rows for these two districts were written for this article and are "
+    "gone (data/places.tsv); GeoNames' towns of >= 1,000 people lack them and the NER types "
+    "them ORG and PRODUCT",
+)
+def test_hamburg_port_districts_are_places(hamburg: tuple[Document, Extraction]) -> None:
+    _, result = hamburg
+    by_name = _by_name(result)
+    for name in ("Speicherstadt", "Waltershof"):
+        assert by_name[name].type in PLACE_TYPES, name
+        assert _country(result, by_name[name]) == "DE", name
 
 
 @pytest.mark.xfail(

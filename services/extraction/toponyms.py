@@ -1,0 +1,311 @@
+"""Which spans of an article name places: the toponyms that geocoding then resolves.
+
+Entity mentions typed GPE, LOC or FAC are toponyms, with their spans repaired; the other
+entities contribute through rule groups (each switchable, "places.<group>", measured on LGL's
+train half, docs/extraction.md):
+
+- ``spans``: an abbreviation keeps its final period ("U.S.", "Ky.": entity mentions drop it);
+  a mention joining two known places ("Hammond and East Chicago", "Logan-Rogersville",
+  "Washington, D.C.") is two toponyms; a compass word before a known place that is not a place
+  name as a whole leaves the place ("East Texas" -> "Texas", but "South Charleston" stays);
+- ``demonyms``: a nationality word ("Russian", "Israelis") names its country;
+- ``embedded``: a known place opening a longer name ("Ohio" in "Ohio Department of
+  Transportation", "Henderson County" in "Henderson County Jail", "Texas" in "Texas-based") is
+  a toponym, unless the next word makes the whole a place of its own ("Washington Drive");
+- ``retype``: an ORG, PERSON or PRODUCT entity whose every mention is exactly a known place is
+  a toponym (a city read as its team or council, a town read as a person).
+
+Beyond countries, counties and nationality words, a name counts only if the article supports
+it (``Context``): a first-level region is one of a country the article names, a town or county
+lies in a region the article's places are in (or is a city of >= 15,000 people, for ORG names).
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from services.extraction.gazetteer import Gazetteer, Location
+from shared.models import Entity, Mention
+
+PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+_RETYPABLE = frozenset({"ORG", "PERSON", "PRODUCT", "NORP", "EVENT", "WORK_OF_ART"})
+# Head words that make "<place> <word>" a place in its own right (a street, a water body ...),
+# so the whole span, not the place inside it, is the toponym.
+GEOGRAPHIC_HEADS = frozenset(
+    """street st avenue ave road rd drive dr lane ln boulevard blvd way parkway pkwy highway hwy
+    interstate route circle court ct place pl trail terrace square plaza pike turnpike bridge
+    river creek lake lakes bay harbor harbour island islands valley mountain mountains mount
+    hill hills ridge falls springs beach park forest canyon gulf sea ocean coast peninsula
+    desert county parish heights estates station side end""".split()  # noqa: SIM905
+)
+COMPASS = frozenset(
+    """north south east west northern southern eastern western central northeast northwest
+    southeast southwest northeastern northwestern southeastern southwestern upper
+    lower""".split()  # noqa: SIM905
+)
+# Words that end a place name inside an institution's name: "<place> County Sheriff".
+_ADMIN_SUFFIXES = ("County", "Parish", "Borough", "Township")
+# A first-level region this populous (its towns' sum, build_gazetteer.py) is known by name
+# wherever the article is: "Kentucky Department of Education" in a story naming no place.
+LARGE_REGION = 1_000_000
+_MAX_ABBREVIATION = 6  # "W.Va", "N.Dak": longer words before a period end a sentence
+_WORD = re.compile(r"[A-Za-z][\w'’.]*")
+_JOINERS = re.compile(r"\s+and\s+|\s*[-–]\s*|,\s+")
+
+
+@dataclass(frozen=True)
+class Toponym:
+    start: int
+    end: int
+    text: str
+    entity: str | None  # the Entity.id this span is a mention of, if it is a whole mention
+    country: Location | None = None  # set for a nationality word: the country it names
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where the article's GPE/LOC names place it: first-level regions and countries."""
+
+    regions: frozenset[tuple[str | None, str]]
+    countries: frozenset[str | None]
+
+    @classmethod
+    def of(cls, entities: Iterable[Entity], gazetteer: Gazetteer) -> "Context":
+        regions, countries = set(), set()
+        for e in entities:
+            if e.type in PLACE_TYPES:
+                loc = gazetteer.lookup(e.name)
+                if loc is not None:
+                    countries.add(loc.country_code)
+                    if loc.admin1:
+                        regions.add((loc.country_code, loc.admin1))
+        return cls(frozenset(regions), frozenset(countries))
+
+    def supports(self, loc: Location) -> bool:
+        if loc.feature == "country":
+            return True
+        if loc.feature == "admin1":  # a region of a country the article names, or a large one
+            return loc.country_code in self.countries or loc.population >= LARGE_REGION
+        if loc.feature == "admin2" and loc.name.endswith(_ADMIN_SUFFIXES):
+            return True  # "Henderson County" names a county whatever the article says
+        return (loc.country_code, loc.admin1) in self.regions
+
+
+def _repair_period(text: str, start: int, end: int, gazetteer: Gazetteer) -> int:
+    """The end of an abbreviation with its final period ("U.S", "Ky" -> "U.S.", "Ky.")."""
+    if end >= len(text) or text[end] != "." or end - start > _MAX_ABBREVIATION:
+        return end
+    if "." in text[start:end] or gazetteer.abbreviation(text[start : end + 1]) is not None:
+        return end + 1
+    return end
+
+
+def _split_joined(text: str, start: int, end: int, gazetteer: Gazetteer) -> list[tuple[int, int]]:
+    """ "Hammond and East Chicago" -> two spans, when every part is a known place and the whole
+    is not; "East Texas" -> "Texas"."""
+    span = text[start:end]
+    if gazetteer.candidates(span):
+        return [(start, end)]
+    parts: list[tuple[int, int]] = []
+    at = 0
+    for m in _JOINERS.finditer(span):
+        parts.append((at, m.start()))
+        at = m.end()
+    parts.append((at, len(span)))
+    if len(parts) >= 2 and all(gazetteer.candidates(span[a:b]) for a, b in parts):
+        return [(start + a, start + b) for a, b in parts if b > a]
+    first, _, rest = span.partition(" ")
+    if first.lower() in COMPASS and rest and gazetteer.candidates(rest, alternates=False):
+        return [(end - len(rest), end)]
+    return [(start, end)]
+
+
+def _embedded(
+    text: str, start: int, end: int, gazetteer: Gazetteer, context: Context
+) -> tuple[int, int] | None:
+    """The longest run of words opening ``text[start:end]`` that names a place the article
+    supports, when the words after it do not make the whole a place ("Ohio Department of ..."
+    -> "Ohio")."""
+    words = [(start + m.start(), start + m.end()) for m in _WORD.finditer(text[start:end])]
+    if words and text[words[0][0] : words[0][1]].lower() in COMPASS:
+        words = words[1:]  # "Western Pennsylvania Kennel Association" -> "Pennsylvania"
+    for n in range(len(words) - 1, 0, -1):
+        s, e = words[0][0], words[n - 1][1]
+        name = text[s:e]
+        if text[e : words[n][0]].strip() not in ("", "-", "–") or not name[0].isupper():
+            continue
+        rest = text[words[n][0] : words[n][1]].rstrip(".").lower()
+        if rest in GEOGRAPHIC_HEADS and not name.endswith(_ADMIN_SUFFIXES):
+            continue
+        if name.lower() in COMPASS:
+            continue
+        if gazetteer.demonym(name) is not None:
+            return s, e
+        found = gazetteer.candidates(name, alternates=False)
+        if any(context.supports(loc) for loc in found):
+            return s, e
+    return _after_of(text, start, end, gazetteer, context)
+
+
+_LOCATIVE = re.compile(r"\b(?:in|near|from|outside|to)\s+$", re.IGNORECASE)
+_OF = re.compile(r"\s(?:of|in)\s+(?:the\s+)?")
+
+
+def _after_of(
+    text: str, start: int, end: int, gazetteer: Gazetteer, context: Context
+) -> tuple[int, int] | None:
+    """The place closing a name after "of" or "in": "University of Pennsylvania", "Cathedral
+    in Decatur" -> the place, when the article supports it."""
+    found = list(_OF.finditer(text, start, end))
+    if not found:
+        return None
+    s = found[-1].end()
+    name = text[s:end]
+    if not name[:1].isupper():
+        return None
+    if any(context.supports(loc) for loc in gazetteer.candidates(name, alternates=False)):
+        return s, end
+    return None
+
+
+def find_toponyms(
+    entities: Iterable[Entity],
+    text: str,
+    gazetteer: Gazetteer,
+    disabled: frozenset[str] = frozenset(),
+) -> list[Toponym]:
+    """Every toponym span, in text order, without overlaps (an earlier, longer span wins)."""
+    entities = list(entities)
+    context = Context.of(entities, gazetteer)
+    found: list[Toponym] = []
+    person_words = {
+        w.lower()
+        for e in entities
+        if e.type == "PERSON"
+        for m in e.mentions
+        if " " in m.text
+        for w in m.text.split()
+    }
+
+    def add(start: int, end: int, entity: str | None, country: Location | None = None) -> None:
+        if "places.spans" not in disabled:
+            end = _repair_period(text, start, end, gazetteer)
+        found.append(Toponym(start, end, text[start:end], entity, country))
+
+    def add_embedded(start: int, end: int) -> bool:
+        inner = _embedded(text, start, end, gazetteer, context)
+        if inner is None:
+            return False
+        country = gazetteer.demonym(text[inner[0] : inner[1]])
+        if country is not None and "places.demonyms" in disabled:
+            return False
+        add(*inner, None, country)
+        return True
+
+    for entity in entities:
+        if entity.type in PLACE_TYPES:
+            for m in entity.mentions:
+                spans = [(m.start, m.end)]
+                if "places.spans" not in disabled:
+                    spans = _split_joined(text, m.start, m.end, gazetteer)
+                whole_unknown = spans == [(m.start, m.end)] and not gazetteer.candidates(m.text)
+                embed = whole_unknown and "places.embedded" not in disabled
+                if embed and add_embedded(m.start, m.end):
+                    continue
+                for s, e in spans:
+                    add(s, e, entity.id if (s, e) == (m.start, m.end) else None)
+            continue
+        country = gazetteer.demonym(entity.name) if entity.type == "NORP" else None
+        if country is not None:
+            if "places.demonyms" not in disabled:
+                for m in entity.mentions:
+                    add(m.start, m.end, entity.id, country)
+            continue
+        retype = entity.type in _RETYPABLE and "places.retype" not in disabled
+        if retype and _retypable(entity, entity.mentions, text, gazetteer, person_words, context):
+            for m in entity.mentions:
+                add(m.start, m.end, entity.id)
+            continue
+        for m in entity.mentions:
+            # A short form folded into a longer name ("Huntsville" into "Huntsville Police
+            # Department") may be the place itself.
+            short = retype and m.text != entity.name
+            if short and _retypable(entity, [m], text, gazetteer, person_words, context):
+                add(m.start, m.end, None)
+                continue
+            if "places.embedded" not in disabled:
+                if entity.type == "PERSON" and _ADMIN_SUFFIXES[0] not in m.text.split():
+                    continue  # "Lincoln" of "Lincoln Chafee": only "X County Sheriff ..."
+                add_embedded(m.start, m.end)
+    if "places.untyped" not in disabled:
+        covered = [(m.start, m.end) for e in entities for m in e.mentions]
+        found.extend(_untyped(text, gazetteer, context, covered))
+    return _without_overlaps(found)
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b|\b[A-Z]{3,}(?: [A-Z]{3,})*\b")
+_DATELINE = re.compile(r"\s*(?:,[^.\n]{0,20})?\s*(?:—|–|-|--)\s")
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”]|\n)\s*$")
+
+
+def _untyped(
+    text: str, gazetteer: Gazetteer, context: Context, covered: list[tuple[int, int]]
+) -> list[Toponym]:
+    """Capitalised names no entity covers that name a place the article supports (a town in
+    a region the article names), after a locative preposition ("in Hurricane") or as an
+    all-caps dateline ("HURRICANE, W.Va. -")."""
+    found = []
+    for m in _CAPITALISED.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in covered):
+            continue
+        name = m.group()
+        dateline = name.isupper() and _DATELINE.match(text, m.end()) is not None
+        located = _LOCATIVE.search(text, max(0, m.start() - 12), m.start()) is not None
+        if not (dateline or located) or (
+            not dateline and _SENTENCE_END.search(text, max(0, m.start() - 3), m.start())
+        ):
+            continue
+        candidates = gazetteer.candidates(name, alternates=False)
+        if any(c.feature != "country" and context.supports(c) for c in candidates):
+            found.append(Toponym(m.start(), m.end(), name, None))
+    return found
+
+
+def _retypable(
+    entity: Entity,
+    mentions: list[Mention],
+    text: str,
+    gazetteer: Gazetteer,
+    person_words: set[str],
+    context: Context,
+) -> bool:
+    """Whether these mentions of a non-place entity, all one name, name a place."""
+    names = {m.text for m in mentions}
+    if len(names) != 1:
+        return False
+    name = names.pop()
+    candidates = gazetteer.candidates(name, alternates=False)
+    if not candidates or not name[:1].isupper():
+        return False
+    if name.endswith(_ADMIN_SUFFIXES):
+        return True
+    if any(w.lower() in person_words for w in name.split()):
+        return False  # a surname of a person named in the article ("Clinton")
+    if any(context.supports(loc) for loc in candidates):
+        return True
+    if not any(loc.major for loc in candidates) or (name.isupper() and len(name) <= 4):
+        return False  # "NICE" is an acronym, not Nice
+    if entity.type != "PERSON" and len(mentions) == len(entity.mentions):
+        return True
+    # A person's one-word name, or a short form of a longer name ("Bell" of "Bell Gardens
+    # Police"), matches some city too often: a locative preposition must say so.
+    return any(_LOCATIVE.search(text, 0, m.start) for m in mentions)
+
+
+def _without_overlaps(toponyms: list[Toponym]) -> list[Toponym]:
+    kept: list[Toponym] = []
+    for t in sorted(toponyms, key=lambda t: (t.start, -(t.end - t.start))):
+        if kept and t.start < kept[-1].end:
+            continue
+        kept.append(t)
+    return kept
