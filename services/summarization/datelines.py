@@ -53,14 +53,20 @@ def dateline_end(sentence: str) -> int:
     return match.end() if match else 0
 
 
+_KEY_TOKEN = re.compile(rf"{_LABEL}|{_CLOCK}")
+
+
 def _is_timestamp(sentence: str) -> bool:
-    tokens = [t.strip(_MARKS).lower() for t in sentence.split()]
-    tokens = [t for t in tokens if t]
-    return (
-        bool(tokens)
-        and all(_STAMP_TOKEN.fullmatch(t) for t in tokens)
-        and any(re.fullmatch(rf"{_LABEL}|{_CLOCK}", t) for t in tokens)
-    )
+    """Every token a stamp token, one of them a label or a clock time; stops at the first other."""
+    keyed = False
+    for raw in sentence.split():
+        token = raw.strip(_MARKS).lower()
+        if not token:
+            continue
+        if not _STAMP_TOKEN.fullmatch(token):
+            return False
+        keyed = keyed or _KEY_TOKEN.fullmatch(token) is not None
+    return keyed
 
 
 def is_byline(sentence: str, after_bare_by: bool = False) -> bool:
