@@ -127,8 +127,18 @@ def _embedded(
     supports, when the words after it do not make the whole a place ("Ohio Department of ..."
     -> "Ohio")."""
     words = [(start + m.start(), start + m.end()) for m in _WORD.finditer(text[start:end])]
-    if words and text[words[0][0] : words[0][1]].lower() in COMPASS:
-        words = words[1:]  # "Western Pennsylvania Kennel Association" -> "Pennsylvania"
+    found = _opening(text, words, gazetteer, context)
+    if found is None and words and text[words[0][0] : words[0][1]].lower() in COMPASS:
+        # "Western Pennsylvania Kennel Association" -> "Pennsylvania"; "West Virginia ..." was
+        # found whole above.
+        found = _opening(text, words[1:], gazetteer, context)
+    return found or _after_of(text, start, end, gazetteer, context)
+
+
+def _opening(
+    text: str, words: list[tuple[int, int]], gazetteer: Gazetteer, context: Context
+) -> tuple[int, int] | None:
+    """The longest run of ``words`` (all but the last) opening them that names a place."""
     for n in range(len(words) - 1, 0, -1):
         s, e = words[0][0], words[n - 1][1]
         name = text[s:e]
@@ -144,7 +154,7 @@ def _embedded(
         found = gazetteer.candidates(name, alternates=False)
         if any(context.supports(loc) for loc in found):
             return s, e
-    return _after_of(text, start, end, gazetteer, context)
+    return None
 
 
 _LOCATIVE = re.compile(r"\b(?:in|near|from|outside|to)\s+$", re.IGNORECASE)
