@@ -1,10 +1,32 @@
-"""The sweeper leaves alone a run whose stage message a worker holds right now: it reads the run
-and stage of each unacknowledged message as kombu's Redis transport stores it."""
+"""The sweeper leaves alone a run whose stage message a worker holds right now (it reads the run
+and stage of each unacknowledged message as kombu's Redis transport stores it), re-drives it once
+that message is older than the hard time limit, and sends callbacks left in the outbox."""
 
 import base64
 import json
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from services.gateway.sweeper import held_message
+import pytest
+from celery import Celery
+from redis import Redis
+
+from services.gateway.store import CALLBACKS_KEY, ArticleStore
+from services.gateway.sweeper import (
+    CALLBACK_GRACE_SECONDS,
+    UNACKED_INDEX_KEY,
+    UNACKED_KEY,
+    Sweeper,
+    held_message,
+)
+from shared.models import ArticleEvent, ArticleResult, ArticleSubmission, IngestRequest
+from shared.names import TASK_INGEST
+from shared.settings import Settings
+from tests.conftest import RedisServer
+
+DB = 11  # not 0: the integration stack uses database 0
 
 
 def unacked(routing_key: str, args: list[object], encode: bool = True) -> bytes:
@@ -29,3 +51,67 @@ def test_other_queues_and_unreadable_entries_are_not_held_stages() -> None:
     assert held_message(unacked("summarization", [])) is None
     assert held_message(b"not json") is None
     assert held_message(None) is None
+
+
+@dataclass
+class SentTasks:
+    """Stands in for the Celery app: records what the sweeper sends."""
+
+    names: list[str] = field(default_factory=list)
+
+    def send_task(self, name: str, args: list[Any]) -> None:
+        self.names.append(name)
+
+
+@pytest.fixture
+def store(redis_server: RedisServer) -> ArticleStore:
+    client = Redis(port=redis_server.port, db=DB)
+    client.flushdb()
+    return ArticleStore(client)
+
+
+def sweeper(store: ArticleStore, sent: SentTasks, called_back: list[str]) -> Sweeper:
+    settings = Settings(run_deadline_seconds=40, task_time_limit=90, max_redrives=2)
+    return Sweeper(store, cast(Celery, sent), settings, lambda *_: None, called_back.append)
+
+
+def plant_stalled(store: ArticleStore, article_id: str, idle_seconds: float) -> None:
+    """A queued run with its request kept and no progress for ``idle_seconds``."""
+    then = datetime.now(UTC) - timedelta(seconds=idle_seconds)
+    record = ArticleResult(
+        id=article_id, run_id="r1", content_type="text", submitted_at=then, updated_at=then
+    )
+    event = ArticleEvent(
+        article_id=article_id, run_id="r1", type="queued", status="queued", at=then
+    )
+    request = IngestRequest(
+        article_id=article_id, run_id="r1", submission=ArticleSubmission(text="Lagos grew.")
+    )
+    assert store.create(record, event, request=request)
+
+
+def hold(store: ArticleStore, article_id: str, seconds_ago: float) -> None:
+    """A worker took the run's ingest message ``seconds_ago`` and has not acknowledged it."""
+    store.redis.hset(
+        UNACKED_KEY, "tag", unacked("ingest", [{"article_id": article_id, "run_id": "r1"}])
+    )
+    store.redis.zadd(UNACKED_INDEX_KEY, {"tag": time.time() - seconds_ago})
+
+
+def test_a_stalled_run_whose_message_a_worker_holds_is_left_alone(store: ArticleStore) -> None:
+    sent, called_back = SentTasks(), list[str]()
+    plant_stalled(store, "a1", idle_seconds=100)
+    hold(store, "a1", seconds_ago=5)
+    assert sweeper(store, sent, called_back).sweep_once(datetime.now(UTC)) == {"deferred": 1}
+    assert sent.names == []
+    hold(store, "a1", seconds_ago=200)  # past the hard time limit: its worker died
+    assert sweeper(store, sent, called_back).sweep_once(datetime.now(UTC)) == {"redriven": 1}
+    assert sent.names == [TASK_INGEST]
+
+
+def test_the_sweeper_sends_the_callbacks_left_in_the_outbox(store: ArticleStore) -> None:
+    sent, called_back = SentTasks(), list[str]()
+    then = datetime.now(UTC) - timedelta(seconds=CALLBACK_GRACE_SECONDS + 1)
+    store.redis.zadd(CALLBACKS_KEY, {"a_old": then.timestamp(), "a_new": time.time()})
+    counts = sweeper(store, sent, called_back).sweep_once(datetime.now(UTC))
+    assert counts == {"callback sent": 1} and called_back == ["a_old"]
