@@ -9,9 +9,10 @@ in the same paragraph ("“…,” said X. “…”") or it opens the paragraph
 then a paragraph that is one more quote): writers name a speaker once per run of quotes.
 
 Rule groups (switched off by ``disabled`` for ablation): ``quotes.paragraphs`` (a quote carried
-over paragraphs), ``quotes.single`` (‘…’ quotes), ``quotes.parse`` (cues the parse links to the
-quote), ``quotes.colon`` (a cue ending with a colon before the quote), ``quotes.continuation``
-(the run-of-quotes rule above), ``quotes.coref`` (pronouns and nominals resolved to entities).
+over paragraphs), ``quotes.single`` (‘…’ quotes where they are the house style), ``quotes.titles``
+(short title-case quotations are names of works), ``quotes.colon`` (a clause ending in a colon
+introduces the quote), ``quotes.continuation`` (the run-of-quotes rule above), ``quotes.coref``
+(pronouns and nominals resolved to entities).
 """
 
 from bisect import bisect_right
@@ -62,7 +63,6 @@ def find_quotes(
             span,
             (sentence[0], max(sentence[1], span.end + 1)),
             paragraph,
-            use_parse_links="quotes.parse" not in disabled,
             use_colon="quotes.colon" not in disabled,
         )
         words: tuple[int, int] | None = None
