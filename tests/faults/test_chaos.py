@@ -2,11 +2,12 @@
 
 ``FAULTS_CHAOS_N`` articles (generated, distinct) are submitted through the gateway, each with a
 callback to a loopback receiver, in batches, one just before each fault of a plan that a chaos
-thread works through, a few seconds apart: the pool process of each stage's worker and of the collector is SIGKILLed while it
-holds a message; each of those services is SIGKILLed whole (main process and pool) while it holds
-a message, and started again; redis-server is SIGKILLed (appendonly on, ``appendfsync everysec``:
-Redis's default and compose's) and started again on its files; the gateway is SIGKILLed and
-started again. The client retries a submission until it is accepted, as a client should.
+thread works through, a few seconds apart: the pool process of each stage's worker and of the
+collector is SIGKILLed while it holds a message; each of those services is SIGKILLed whole (main
+process and pool) while it holds a message, and started again; redis-server is SIGKILLed
+(appendonly on, ``appendfsync everysec``: Redis's default and compose's) and started again on its
+files; the gateway is SIGKILLed and started again. The client retries a submission until it is
+accepted, as a client should.
 
 Then every article must end ``done``, stored once (one record, in the index once, one run), with
 exactly one event per stage outcome and one terminal event in its stream, and its run must reach
