@@ -18,6 +18,7 @@ from typing import cast
 import psutil
 from redis import Redis
 
+from services.gateway.sweeper import UNACKED_INDEX_KEY, UNACKED_KEY
 from services.stack import Stack
 from shared.deliveries import delivery_key
 from shared.names import STAGE_QUEUES
@@ -52,8 +53,9 @@ def busy(redis: Redis, queue: str, within: float = 2.0) -> bool:
     message it is working on. Kombu's Redis transport keeps delivered, unacknowledged messages in
     the hash ``unacked`` as ``[message, exchange, routing key]`` and their delivery time in
     ``unacked_index``; an older entry may be held by a worker killed earlier."""
-    tags = cast(list[bytes], redis.zrangebyscore("unacked_index", time.time() - within, "+inf"))
-    for raw in redis.hmget("unacked", tags) if tags else []:
+    since = time.time() - within
+    tags = cast(list[bytes], redis.zrangebyscore(UNACKED_INDEX_KEY, since, "+inf"))
+    for raw in redis.hmget(UNACKED_KEY, tags) if tags else []:
         if raw is None:
             continue
         message, _exchange, routing_key = json.loads(raw)
