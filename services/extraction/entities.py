@@ -46,13 +46,9 @@ COARSE: dict[str, str] = {
 }
 # Rule groups ``build_entities(..., disabled)`` can switch off (docs/extraction.md, Ablation).
 PERSON_VOTE = "ner.person_vote"
-SURNAME_FOLD = "ner.surname_fold"
 THE_IN_NAME = "ner.the_in_name"
 # Types whose short forms may stand for a longer name of the same type.
 _SHORT_FORM_TYPES = frozenset({"PERSON", "ORG", "EVENT", "FAC", "WORK_OF_ART", "LAW"})
-# A lone token the tagger gave another type is still a surname when a PERSON starts or ends
-# with it ("Xi" of Xi Jinping, "Putin" of Vladimir Putin).
-_SURNAME_CONFUSABLE = frozenset({"ORG", "GPE", "NORP", "LOC", "PRODUCT", "MISC"})
 
 _LEADING = re.compile(r"^(?:(?:the|The|THE)\s+|[\s\"'“”‘’«»(\[])+")
 _LEADING_LOWER = re.compile(r"^(?:the\s+|[\s\"'“”‘’«»(\[])+")
@@ -160,7 +156,7 @@ def build_entities(
         clusters.setdefault(key, _Cluster()).tagged.append((mention, span.label))
     if PERSON_VOTE not in disabled:
         clusters = _person_majority(clusters)
-    merged = _merge_short_forms(list(clusters.values()), SURNAME_FOLD not in disabled)
+    merged = _merge_short_forms(list(clusters.values()))
     return _rank(merged, len(text), canonical)
 
 
@@ -181,7 +177,7 @@ def _contains(longer: list[str], shorter: list[str]) -> bool:
     return n < len(longer) and any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
 
 
-def _merge_short_forms(clusters: list[_Cluster], surnames: bool = True) -> list[_Cluster]:
+def _merge_short_forms(clusters: list[_Cluster]) -> list[_Cluster]:
     """Fold each short name into the one longer name of its type that contains it, if unique."""
     by_length = sorted(clusters, key=lambda c: len(c.words))
     alive = set(map(id, clusters))
@@ -193,16 +189,8 @@ def _merge_short_forms(clusters: list[_Cluster], surnames: bool = True) -> list[
             if id(c) in alive
             and c is not short
             and _contains(c.words, words)
-            and (
-                (c.label == label and label in _SHORT_FORM_TYPES)
-                or (
-                    surnames
-                    and c.label == "PERSON"
-                    and len(words) == 1
-                    and words[0] in (c.words[0], c.words[-1])
-                    and label in _SURNAME_CONFUSABLE | {"PERSON"}
-                )
-            )
+            and c.label == label
+            and label in _SHORT_FORM_TYPES
         ]
         if not candidates:
             continue

@@ -19,8 +19,6 @@ from services.extraction.pipeline import Pipeline
 # name -> "GPE" / "LOC" when the gazetteer knows it exactly (Gazetteer.place_type).
 PlaceType = Callable[[str], str | None]
 
-# Rule groups ``extract(..., disabled)`` can switch off (docs/extraction.md, Ablation).
-MISC_PERSON = "ner.misc_person"
 _NATURAL = re.compile(
     r"\b(?:River|Sea|Ocean|Gulf|Bay|Lake|Mountains?|Mount|Mt|Valley|Desert|Peninsula|Strait|"
     r"Island|Islands|Basin|Coast|Plateau|Region|Delta|Channel)\b",
@@ -100,15 +98,6 @@ def combine(
         overlapping = [s for s in small if s.start < span.end and span.start < s.end]
         exact = [s.label for s in overlapping if (s.start, s.end) == (span.start, span.end)]
         rest = [s.label for s in overlapping if (s.start, s.end) != (span.start, span.end)]
-        surface = text[span.start : span.end]
-        if (
-            MISC_PERSON not in disabled
-            and span.label == "MISC"
-            and "PERSON" in exact
-            and len(surface.split()) > 1
-        ):
-            out.append(Span(span.start, span.end, "PERSON"))
-            continue
         out.append(
             Span(
                 span.start,

@@ -13,14 +13,7 @@ on CoNLL-2003 eng.testa and on the slice of eng.train the model was not trained 
    disagree on its coarse type. A capital at the start of a sentence says nothing; the lower-case
    twin is required because the tagger alone calls rare surnames at a sentence start NN. A known
    place is never dropped.
-3. **Sentence-initial function words** (``ner.function_words``). A one-word name opening its
-   sentence that the tagger reads as an adverb or a closed-class word ("Equally, ...") is the
-   sentence's capital, not a name: names are nouns.
-4. **One-word organisations read as people** (``ner.org_not_person``). A one-word PERSON that
-   the small model calls an ORG, and that no multi-word PERSON of the text begins or ends with,
-   is the organisation (a company or agency "said"): news introduces people by their full name,
-   so a lone word that is no one's first or last name is rarely a person.
-5. **Known places typed as something else** (``ner.places``). A name typed PERSON, NORP, PRODUCT
+3. **Known places typed as something else** (``ner.places``). A name typed PERSON, NORP, PRODUCT
    or ORG that is exactly a place in the gazetteer becomes a place (GPE for countries and cities,
    LOC for regions, seas, rivers and districts) when the article supports it. Every
    PERSON/NORP/PRODUCT mention of the name must read as a place: the small model types it
@@ -47,29 +40,20 @@ from spacy.tokens import Span as TokenSpan
 from services.extraction.entities import (
     COARSE,
     PERSON_VOTE,
-    SURNAME_FOLD,
     THE_IN_NAME,
     Span,
     slug,
     trim,
 )
-from services.extraction.ner import MISC_PERSON, PlaceType, combine
+from services.extraction.ner import PlaceType, combine
 
 # Rule groups, in the order of the module docstring, that ``refine(..., disabled)`` can skip.
 LOWERCASE = "ner.lowercase"
 COMMON_WORDS = "ner.common_words"
 PLACES = "ner.places"
-FUNCTION_WORDS = "ner.function_words"
-ORG_NOT_PERSON = "ner.org_not_person"
-GROUPS = (LOWERCASE, COMMON_WORDS, FUNCTION_WORDS, ORG_NOT_PERSON, PLACES)
+GROUPS = (LOWERCASE, COMMON_WORDS, PLACES)
 # Every NER rule group whose effect CoNLL scoring can see (the eval's ablation switches each off).
-NER_GROUPS = (
-    MISC_PERSON,
-    *GROUPS,
-    PERSON_VOTE,
-    SURNAME_FOLD,
-    THE_IN_NAME,
-)
+NER_GROUPS = (*GROUPS, PERSON_VOTE, THE_IN_NAME)
 
 _PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 _RETYPABLE = frozenset({"PERSON", "NORP", "PRODUCT", "ORG"})
@@ -80,10 +64,6 @@ _LOCATIVE = frozenset({"in", "near", "along", "across", "around", "outside", "in
 _LIST_WORDS = frozenset({",", "and", "or"})
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'/-]*[—–-]$")
 _COMMON_TAGS = frozenset({"NN", "NNS"})
-# Penn tags of adverbs and closed-class words: never a name, whatever the capital says.
-_FUNCTION_TAGS = frozenset(
-    {"RB", "RBR", "RBS", "IN", "CC", "DT", "WRB", "WDT", "WP", "PRP", "PRP$", "MD", "UH", "EX"}
-)
 
 
 def corrected(
@@ -115,10 +95,6 @@ def refine(
         spans = [s for s in spans if s.label not in COARSE or _has_capital(text, s)]
     if COMMON_WORDS not in disabled:
         spans = _drop_common_words(doc, spans, small, place_type, sentence_starts)
-    if FUNCTION_WORDS not in disabled:
-        spans = _drop_function_words(doc, spans, sentence_starts)
-    if ORG_NOT_PERSON not in disabled:
-        spans = _org_not_person(doc, spans, small)
     if PLACES not in disabled:
         spans = _retype_places(doc, spans, small, place_type)
     return sorted(spans, key=lambda s: (s.start, s.end))
@@ -181,48 +157,6 @@ def _drop_common_words(
         if twin and (token.tag_ in _COMMON_TAGS or disagree):
             dropped.add(span)
     return [s for s in spans if s not in dropped]
-
-
-def _drop_function_words(doc: Doc, spans: list[Span], sentence_starts: list[int]) -> list[Span]:
-    """A one-word name opening its sentence that the tagger reads as an adverb or a function
-    word ("Equally, ...", "However ...") is the sentence's capital, not a name."""
-    text = doc.text
-    kept = []
-    for span in spans:
-        tokens = _tokens(doc, span) if span.label in COARSE else None
-        if (
-            tokens is not None
-            and len(tokens) == 1
-            and tokens[0].tag_ in _FUNCTION_TAGS
-            and _sentence_initial(text, tokens[0].idx, sentence_starts)
-        ):
-            continue
-        kept.append(span)
-    return kept
-
-
-def _org_not_person(doc: Doc, spans: list[Span], small: list[Span]) -> list[Span]:
-    """A one-word PERSON the small model calls an ORG, and that no longer PERSON name of the
-    text begins or ends with, is the organisation ("Metrolinx said"): people are introduced by
-    their full name, organisations often by one word."""
-    text = doc.text
-    person_words: set[str] = set()
-    for s in spans:
-        words = _surface(text, s).split()
-        if s.label == "PERSON" and len(words) > 1:
-            person_words |= {slug(words[0]), slug(words[-1])}
-    out = []
-    for span in spans:
-        surface = _surface(text, span)
-        if (
-            span.label == "PERSON"
-            and len(surface.split()) == 1
-            and slug(surface) not in person_words
-            and _small_labels(small, span) == {"ORG"}
-        ):
-            span = Span(span.start, span.end, "ORG")
-        out.append(span)
-    return out
 
 
 def _place_context(

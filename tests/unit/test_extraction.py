@@ -1,7 +1,5 @@
 """Entity merging rules, on hand-made spans (no model needed)."""
 
-from spacy.tokens import Doc
-
 from services.extraction.core import language_warnings
 from services.extraction.entities import Span, build_entities, slug, trim
 from services.extraction.sentences import SentenceIndex
@@ -50,7 +48,7 @@ def test_short_forms_merge_into_full_names() -> None:
         ("Xi Jinping", "PERSON"),
         ("Beijing", "GPE"),
         ("Putin", "PERSON"),
-        ("Xi", "ORG"),  # a mis-typed surname still belongs to the person
+        ("Xi", "PERSON"),
         ("Putin", "PERSON"),
     )
     doc = _doc(text)
@@ -126,66 +124,15 @@ def test_non_english_documents_carry_a_warning() -> None:
     assert language_warnings(english) == [] and language_warnings(unknown) == []
 
 
-def _tagged(words: list[str], tags: list[str]) -> Doc:
-    """A Doc with hand-set Penn tags (what the tagger would give), no model needed."""
-    from spacy.vocab import Vocab
-
-    spaces = [i + 1 < len(words) and words[i + 1] not in {",", "."} for i in range(len(words))]
-    return Doc(Vocab(), words=words, spaces=spaces, tags=tags)
-
-
-def _nowhere(name: str) -> str | None:
-    """A gazetteer that knows no place."""
-    return None
-
-
-def _at(text: str, surface: str, label: str, nth: int = 0) -> Span:
-    start = -1
-    for _ in range(nth + 1):
-        start = text.index(surface, start + 1)
-    return Span(start, start + len(surface), label)
-
-
-def test_sentence_initial_adverb_is_not_a_name() -> None:
-    from services.extraction.refine import refine
-
-    doc = _tagged(
-        ["Equally", ",", "Vienna", "said", "no", "."], ["RB", ",", "NNP", "VBD", "DT", "."]
+def test_a_capitalised_the_the_model_put_in_a_name_stays() -> None:
+    text = "Talks in The Hague ended. Later the Kremlin said no."
+    spans = _spans(text, ("The Hague", "GPE"), ("the Kremlin", "ORG"))
+    names = {e.name for e in build_entities(spans, text, SentenceIndex(_doc(text)))}
+    assert names == {"The Hague", "Kremlin"}
+    off = build_entities(
+        spans, text, SentenceIndex(_doc(text)), None, frozenset({"ner.the_in_name"})
     )
-    spans = [_at(doc.text, "Equally", "ORG"), _at(doc.text, "Vienna", "GPE")]
-    kept = refine(doc, spans, [], _nowhere, [0])
-    assert [doc.text[s.start : s.end] for s in kept] == ["Vienna"]
-    unruled = refine(doc, spans, [], _nowhere, [0], frozenset({"ner.function_words"}))
-    assert len(unruled) == 2
-
-
-def test_one_word_person_the_small_model_calls_an_org_is_the_org() -> None:
-    from services.extraction.refine import refine
-
-    words = ["Metrolinx", "said", "Kris", "Boyd", "and", "Boyd", "agreed", "."]
-    doc = _tagged(words, ["NNP", "VBD", "NNP", "NNP", "CC", "NNP", "VBD", "."])
-    text = doc.text
-    spans = [
-        _at(text, "Metrolinx", "PERSON"),
-        _at(text, "Kris Boyd", "PERSON"),
-        _at(text, "Boyd", "PERSON", nth=1),
-    ]
-    small = [_at(text, "Metrolinx", "ORG"), _at(text, "Boyd", "ORG", nth=1)]
-    labels = {text[s.start : s.end]: s.label for s in refine(doc, spans, small, _nowhere, [0])}
-    # The surname of a person named in full stays a person whatever the small model says.
-    assert labels == {"Metrolinx": "ORG", "Kris Boyd": "PERSON", "Boyd": "PERSON"}
-
-
-def test_combine_trusts_the_small_model_on_names_the_conll_model_calls_misc() -> None:
-    from services.extraction.ner import combine
-
-    text = "Elon Musk met the Swiss envoy."
-    conll = [_at(text, "Elon Musk", "MISC"), _at(text, "Swiss", "MISC")]
-    small = [_at(text, "Elon Musk", "PERSON"), _at(text, "Swiss", "NORP")]
-    labels = {text[s.start : s.end]: s.label for s in combine(text, conll, small)}
-    assert labels == {"Elon Musk": "PERSON", "Swiss": "NORP"}
-    off = combine(text, conll, small, disabled=frozenset({"ner.misc_person"}))
-    assert {text[s.start : s.end]: s.label for s in off}["Elon Musk"] == "PRODUCT"
+    assert {e.name for e in off} == {"Hague", "Kremlin"}
 
 
 def test_a_town_and_its_club_are_two_entities_but_a_person_absorbs_slips() -> None:
