@@ -1,5 +1,6 @@
 """Offline geocoding: the article's toponyms (toponyms.py), each resolved to a place of the
-gazetteer (gazetteer.py) in the light of the article's other places (resolve.py).
+gazetteer (gazetteer.py) in the light of the article's other places (resolve.py), twice: the
+second pass judges names by the regions the first pass resolved (``places.second_pass``).
 
 One Place per place the article names: the mentions of "U.S." and "United States" (or "Russia"
 and "Russian") share one Place, listed under the first entity that names it. A toponym the
@@ -10,7 +11,13 @@ from collections.abc import Iterable
 
 from services.extraction.gazetteer import Gazetteer, Location, key
 from services.extraction.resolve import resolve
-from services.extraction.toponyms import GEOGRAPHIC_HEADS, PLACE_TYPES, Toponym, find_toponyms
+from services.extraction.toponyms import (
+    GEOGRAPHIC_HEADS,
+    PLACE_TYPES,
+    Context,
+    Toponym,
+    find_toponyms,
+)
 from shared.models import Entity, Mention, Place
 
 __all__ = ["PLACE_TYPES", "Gazetteer", "geocode"]
@@ -36,6 +43,12 @@ def geocode(
     sentence_of = {(m.start, m.end): m.sentence for e in entities for m in e.mentions}
     toponyms = find_toponyms(entities, text, gazetteer, disabled)
     locations = resolve(toponyms, text, gazetteer, disabled)
+    if "places.second_pass" not in disabled:
+        # Once the article's places are resolved, they, not each name's most likely sense,
+        # say which regions the article is about ("London" of a Kentucky story is not England).
+        context = Context.of_places(locations)
+        toponyms = find_toponyms(entities, text, gazetteer, disabled, context)
+        locations = resolve(toponyms, text, gazetteer, disabled)
     if "places.unknown" not in disabled:
         kinds = {e.id: e.type for e in entities}
         kept = [

@@ -81,6 +81,15 @@ class Context:
                         regions.add((loc.country_code, loc.admin1))
         return cls(frozenset(regions), frozenset(countries))
 
+    @classmethod
+    def of_places(cls, places: Iterable[Location | None]) -> "Context":
+        """Where the article's resolved places are."""
+        located = [p for p in places if p is not None]
+        return cls(
+            frozenset((p.country_code, p.admin1) for p in located if p.admin1),
+            frozenset(p.country_code for p in located),
+        )
+
     def supports(self, loc: Location) -> bool:
         if loc.feature == "country":
             return True
@@ -183,10 +192,12 @@ def find_toponyms(
     text: str,
     gazetteer: Gazetteer,
     disabled: frozenset[str] = frozenset(),
+    context: "Context | None" = None,
 ) -> list[Toponym]:
-    """Every toponym span, in text order, without overlaps (an earlier, longer span wins)."""
+    """Every toponym span, in text order, without overlaps (an earlier, longer span wins).
+    ``context`` defaults to where the GPE/LOC names' most likely places are."""
     entities = list(entities)
-    context = Context.of(entities, gazetteer)
+    context = context or Context.of(entities, gazetteer)
     found: list[Toponym] = []
     person_words = {
         w.lower()
