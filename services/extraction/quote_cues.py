@@ -71,6 +71,9 @@ class QuoteParse:
 
     def __init__(self, doc: Doc, spans: list[QuoteSpan]) -> None:
         self.doc = doc
+        # Reading children of an unparsed Doc crashes spaCy: without a parser (a model that has
+        # none), cues are still found but name no speaker.
+        self.parsed = doc.has_annotation("DEP")
         self.starts = [t.idx for t in doc]
         self._quoted = [False] * len(doc)
         for span in spans:
@@ -117,6 +120,8 @@ def _phrase(head: Token) -> tuple[int, int]:
 
 def speaker_of(parse: QuoteParse, verb: Token) -> tuple[int, int] | None:
     """The words naming who speaks through ``verb``."""
+    if not parse.parsed:
+        return None
     if verb.lower_ == "according":
         return _according_to(verb)
     seen = 0
@@ -207,6 +212,8 @@ def _colon_cue(parse: QuoteParse, colon: int) -> Cue | None:
     before) introduces it: "X said on Tuesday:" (its cue), "Trump leaned in and boomed:" (the
     subject of its verb), "Pew Research:" (the name alone)."""
     doc = parse.doc
+    if not parse.parsed:
+        return None
     before = doc[colon - 1] if colon > 0 else None
     if before is not None and before.tag_ in ("NNP", "NNPS"):  # "- Philip Bump: “…”"
         return Cue(colon, _phrase(before))

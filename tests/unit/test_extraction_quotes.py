@@ -3,13 +3,14 @@
 import time
 
 import pytest
+import spacy
 
 from services.extraction.core import Pipeline, extract, load_pipeline
 from services.extraction.quote_spans import is_title, quoted_spans
 from services.extraction.quotes import find_quotes
 from services.extraction.sentences import SentenceIndex
 from services.ingest.core import build_document
-from shared.models import ArticleSubmission, Quote
+from shared.models import ArticleSubmission, Document, Quote
 from shared.settings import Settings
 
 
@@ -191,3 +192,11 @@ def test_a_name_and_a_colon_introduce_the_quote(pipeline: Pipeline) -> None:
         "territory had been the South.”"
     )
     assert [w for _, _, w in _speakers(pipeline, text)] == ["Philip Bump"]
+
+
+def test_without_a_parse_quotes_are_found_and_nothing_crashes() -> None:
+    text = "“We will respond to any provocation,” said Vladimir Putin. Others: “No comment here.”"
+    document = Document(article_id="q", text=text, content_type="text")
+    found = find_quotes(text, SentenceIndex(document), [], spacy.blank("en")(text))
+    assert [q.text for q in found] == ["We will respond to any provocation,", "No comment here."]
+    assert all(q.speaker_start is None for q in found)
