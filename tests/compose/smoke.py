@@ -3,8 +3,9 @@
 build → up -d --scale extraction=3 → wait for the gateway → every seed article through the
 published port → results checked → Flower shows extraction on 3 distinct workers → the hardening
 holds on the running containers (Redis password, no Redis port, maxmemory with noeviction, memory
-limits, a placeholder secret refused at start) → down --remove-orphans -v, always, also on
-failure. Works with ``docker compose`` or ``podman-compose`` (COMPOSE). Every wait is bounded.
+limits, a placeholder secret refused at start) → ``stop extraction`` while an extraction task runs
+lets it finish → down --remove-orphans -v, always, also on failure. Works with ``docker compose``
+or ``podman-compose`` (COMPOSE). Every wait is bounded.
 """
 
 import argparse
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,10 @@ PROJECT = "newsflow-ci"
 FLOWER_AUTH = ("ci", "ci-compose-secret")
 EXTRACTION_WORKERS = 3
 ROUNDS = 3  # seeds submitted once, then forced twice more: enough extraction tasks to spread
+# Seed text repeated to this length keeps an extraction worker busy for about 15 s here (more
+# than the engine's default 10 s stop timeout), well inside the 60 s soft time limit.
+STOP_ARTICLE_CHARS = 40_000
+SIGKILLED = 137
 
 
 def log(message: str) -> None:
@@ -126,10 +132,10 @@ def output(argv: list[str], timeout: float = 120) -> str:
     return done.stdout.strip()
 
 
-def containers(engine: str, service: str) -> list[str]:
+def containers(engine: str, service: str, stopped_too: bool = False) -> list[str]:
     labels = [f"com.docker.compose.project={PROJECT}", f"com.docker.compose.service={service}"]
     filters = [arg for label in labels for arg in ("--filter", f"label={label}")]
-    return output([engine, "ps", "-q", *filters]).split()
+    return output([engine, "ps", "-q", *(["-a"] if stopped_too else []), *filters]).split()
 
 
 def check_hardening(base: list[str], env: dict[str, str]) -> None:
@@ -180,6 +186,57 @@ def check_hardening(base: list[str], env: dict[str, str]) -> None:
     log(f"gateway with CALLBACK_SECRET=change-me refused to start (exit {refused.returncode})")
 
 
+def check_stop_lets_the_running_task_finish(
+    base: list[str], env: dict[str, str], gateway: str, flower: str
+) -> None:
+    """``stop extraction`` during an extraction task: the worker finishes it within
+    ``stop_grace_period`` (warm shutdown) instead of being killed at the engine's default 10 s.
+
+    podman-compose 1.6 applies the grace period only to the replicas the file declares (number 1):
+    those added by ``--scale`` are stopped first, so the task runs on replica 1.
+    """
+    engine = engine_of(base)
+    number = '{{index .Config.Labels "com.docker.compose.container-number"}}'
+    extraction = containers(engine, "extraction")
+    extra = [c for c in extraction if output([engine, "inspect", "--format", number, c]) != "1"]
+    if extra:
+        output([engine, "stop", "-t", "100", *extra], timeout=300)
+    (worker,) = set(extraction) - set(extra)
+    texts = [item["text"] for item in seed_submissions() if "text" in item]
+    text = "\n\n".join(texts * (STOP_ARTICLE_CHARS // sum(map(len, texts)) + 1))
+    with httpx.Client(base_url=gateway, timeout=30) as client:
+        submitted = client.post("/articles", json={"text": text[:STOP_ARTICLE_CHARS]})
+        article_id = submitted.raise_for_status().json()["id"]
+
+        def extraction_running() -> bool:
+            tasks = httpx.get(
+                f"{flower}/api/tasks",
+                params={"taskname": "extraction.article", "state": "STARTED"},
+                auth=FLOWER_AUTH,
+                timeout=10,
+            ).json()
+            return any(article_id in str(task.get("args")) for task in tasks.values())
+
+        wait_for(extraction_running, 120, "the long article's extraction to start")
+        stopped_at = datetime.now(UTC)
+        started = time.monotonic()
+        compose(base, "stop", "extraction", timeout=300, env=env)
+        took = time.monotonic() - started
+        assert not containers(engine, "extraction"), "an extraction worker still runs"
+        result = wait_for(partial(finished, client, article_id), 60, "the long article finished")
+    stage = result["stages"]["extraction"]
+    assert result["status"] == "done" and stage["attempts"] == 1, result.get("error")
+    ran_on = (datetime.fromisoformat(stage["finished_at"]) - stopped_at).total_seconds()
+    assert ran_on > 0, "the task finished before the stop: nothing was checked"
+    code = int(output([engine, "inspect", "--format", "{{.State.ExitCode}}", worker]))
+    assert code != SIGKILLED, "the extraction worker was killed in the middle of its task"
+    log(
+        f"stop extraction during a task: it ran on {ran_on:.1f} s after the stop and ended done "
+        f"({stage['duration_ms'] / 1000:.1f} s of work); worker exit code {code}; stop took "
+        f"{took:.0f} s"
+    )
+
+
 def teardown(base: list[str], env: dict[str, str]) -> None:
     """``down --remove-orphans -v``, then remove the project's volumes if any survived it
     (podman-compose 1.6 may try to remove a volume before its container is gone)."""
@@ -218,8 +275,10 @@ def main() -> int:
         compose(
             base, "up", "-d", "--scale", f"extraction={EXTRACTION_WORKERS}", timeout=300, env=env
         )
-        check_stack(f"http://127.0.0.1:{gateway_port}", f"http://127.0.0.1:{flower_port}")
+        gateway, flower = f"http://127.0.0.1:{gateway_port}", f"http://127.0.0.1:{flower_port}"
+        check_stack(gateway, flower)
         check_hardening(base, env)
+        check_stop_lets_the_running_task_finish(base, env, gateway, flower)
     except Exception as exc:
         log(f"FAILED: {type(exc).__name__}: {exc}")
         subprocess.run(
