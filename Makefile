@@ -45,10 +45,10 @@ EVAL_OUT ?= .data/eval
 
 eval: install
 	mkdir -p $(EVAL_OUT)
-	OMP_NUM_THREADS=1 $(BIN)/newsflow eval ner --data $(EVAL_DATA)/ner/eng.testa
-	OMP_NUM_THREADS=1 $(BIN)/newsflow eval dates --data $(EVAL_DATA)/dates/dates-tbaq.jsonl \
+	OMP_NUM_THREADS=1 $(BIN)/newsflow eval ner --data $(EVAL_DATA)/ner/eng.train --held-out
+	OMP_NUM_THREADS=1 $(BIN)/newsflow eval dates --data $(EVAL_DATA)/dates/dates-tbaq.jsonl --half heldout \
 		--predictions $(EVAL_OUT)/dates.jsonl
-	OMP_NUM_THREADS=1 $(BIN)/newsflow eval places --data $(EVAL_DATA)/places/places-lgl.jsonl \
+	OMP_NUM_THREADS=1 $(BIN)/newsflow eval places --data $(EVAL_DATA)/places/places-lgl.jsonl --half heldout \
 		--predictions $(EVAL_OUT)/places.jsonl
 	OMP_NUM_THREADS=1 $(BIN)/newsflow eval quotes --data $(EVAL_DATA)/quotes/quotes-polnear-dev.jsonl \
 		--predictions $(EVAL_OUT)/quotes.jsonl
