@@ -19,7 +19,15 @@ from celery import Celery
 from services.gateway.store import ArticleStore
 from services.gateway.sweep import Action, Redrive, SweepPolicy, apply
 from shared.models import ArticleEvent, ArticleResult, IngestRequest, StageRequest
-from shared.names import STAGE_QUEUES, TASK_EXTRACTION, TASK_INGEST, TASK_SUMMARIZATION, Stage
+from shared.names import (
+    QUEUE_RESULTS,
+    STAGE_QUEUES,
+    STAGES,
+    TASK_EXTRACTION,
+    TASK_INGEST,
+    TASK_SUMMARIZATION,
+    Stage,
+)
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -43,19 +51,20 @@ STAGE_OF_QUEUE: Final[dict[str, Stage]] = {queue: stage for stage, queue in STAG
 
 def held_message(raw: bytes | str | None) -> tuple[str, Stage] | None:
     """Run id and stage of an unacknowledged message as kombu stores it: ``[message, exchange,
-    routing key]``, the body base64 JSON ``[args, kwargs, embed]``. None if not a stage's."""
+    routing key]``, the body base64 JSON ``[args, kwargs, embed]``: a stage's request, or a
+    stage's outcome being collected. None for anything else."""
     if raw is None:
         return None
     try:
         message, _exchange, routing_key = json.loads(raw)
-        stage = STAGE_OF_QUEUE.get(routing_key)
-        if stage is None:
+        if routing_key not in STAGE_OF_QUEUE and routing_key != QUEUE_RESULTS:
             return None
         body: Any = message["body"]
         if message.get("properties", {}).get("body_encoding") == "base64":
             body = base64.b64decode(body)
         args = json.loads(body)[0]
-        return str(args[0]["run_id"]), stage
+        stage = STAGE_OF_QUEUE.get(routing_key) or args[0]["stage"]
+        return (str(args[0]["run_id"]), stage) if stage in STAGES else None
     except (ValueError, KeyError, IndexError, TypeError):
         return None
 
@@ -97,7 +106,11 @@ class Sweeper:
                 log.exception("sweep failed")
 
     def backlog(self) -> frozenset[Stage]:
+        """Stages whose queue holds messages; every stage while ``results`` does, since a stage's
+        outcome may be waiting there to be collected."""
         redis = self.store.redis
+        if int(redis.llen(QUEUE_RESULTS)) > 0:
+            return frozenset(STAGE_QUEUES)
         return frozenset(s for s, queue in STAGE_QUEUES.items() if int(redis.llen(queue)) > 0)
 
     def in_flight(self, now: datetime) -> dict[str, frozenset[Stage]]:

@@ -22,7 +22,7 @@ from services.gateway.sweeper import (
     held_message,
 )
 from shared.models import ArticleEvent, ArticleResult, ArticleSubmission, IngestRequest
-from shared.names import TASK_INGEST
+from shared.names import QUEUE_RESULTS, TASK_INGEST
 from shared.settings import Settings
 from tests.conftest import RedisServer
 
@@ -46,8 +46,14 @@ def test_a_stage_message_gives_its_run_and_stage() -> None:
     assert held_message(plain) == ("r2", "ingest")
 
 
+def test_an_outcome_being_collected_gives_its_run_and_stage() -> None:
+    outcome = {"article_id": "a1", "run_id": "r3", "stage": "summarization", "status": "done"}
+    assert held_message(unacked("results", [outcome])) == ("r3", "summarization")
+
+
 def test_other_queues_and_unreadable_entries_are_not_held_stages() -> None:
     assert held_message(unacked("results", [{"run_id": "r1"}])) is None
+    assert held_message(unacked("callbacks", ["a1", "r1"])) is None
     assert held_message(unacked("summarization", [])) is None
     assert held_message(b"not json") is None
     assert held_message(None) is None
@@ -115,3 +121,14 @@ def test_the_sweeper_sends_the_callbacks_left_in_the_outbox(store: ArticleStore)
     store.redis.zadd(CALLBACKS_KEY, {"a_old": then.timestamp(), "a_new": time.time()})
     counts = sweeper(store, sent, called_back).sweep_once(datetime.now(UTC))
     assert counts == {"callback sent": 1} and called_back == ["a_old"]
+
+
+def test_a_stalled_run_is_left_alone_while_outcomes_wait_to_be_collected(
+    store: ArticleStore,
+) -> None:
+    sent = SentTasks()
+    plant_stalled(store, "a2", idle_seconds=100)
+    store.redis.rpush(QUEUE_RESULTS, "an outcome in line")
+    assert sweeper(store, sent, []).sweep_once(datetime.now(UTC)) == {"deferred": 1}
+    store.redis.delete(QUEUE_RESULTS)
+    assert sweeper(store, sent, []).sweep_once(datetime.now(UTC)) == {"redriven": 1}
