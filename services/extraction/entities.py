@@ -52,7 +52,11 @@ _SHORT_FORM_TYPES = frozenset({"PERSON", "ORG", "EVENT", "FAC", "WORK_OF_ART", "
 
 _LEADING = re.compile(r"^(?:(?:the|The|THE)\s+|[\s\"'“”‘’«»(\[])+")
 _LEADING_LOWER = re.compile(r"^(?:the\s+|[\s\"'“”‘’«»(\[])+")
-_TRAILING = re.compile(r"(?:\s*['’]s?|[\s\"'“”‘’«»)\],.;:!?])+$")
+# Trailing quotes, brackets, punctuation and possessives ("'s"), read from the end in
+# ``_tail_start``: a regex ending in ``(...)+$`` with overlapping alternatives backtracked
+# exponentially on a run of apostrophes, and rescanned from every position even when fixed.
+_TRAILING_MARKS = frozenset("\"'“”‘’«»)],.;:!?")
+_APOSTROPHES = frozenset("'’")
 _WORD = re.compile(r"\w+")
 
 
@@ -118,14 +122,28 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def _tail_start(span: str, floor: int) -> int:
+    """Where the trailing marks and possessives of ``span`` begin (not before ``floor``): one
+    backward pass, so linear whatever the marks."""
+    cut = len(span)
+    while cut > floor:
+        char = span[cut - 1]
+        if char.isspace() or char in _TRAILING_MARKS:
+            cut -= 1
+        elif char == "s" and cut - 2 >= floor and span[cut - 2] in _APOSTROPHES:
+            cut -= 2
+        else:
+            break
+    return cut
+
+
 def trim(text: str, start: int, end: int, the_in_name: bool = False) -> tuple[int, int]:
     """Drop a leading article, quotes and a possessive so "the Kremlin's" counts as "Kremlin".
     With ``the_in_name`` a capitalised "The" stays: the model put it in the name ("The Hague")."""
     span = text[start:end]
     lead = (_LEADING_LOWER if the_in_name else _LEADING).match(span)
     cut_start = lead.end() if lead else 0
-    tail = _TRAILING.search(span, cut_start)
-    cut_end = tail.start() if tail else len(span)
+    cut_end = _tail_start(span, cut_start)
     if cut_end <= cut_start:
         return start, end
     return start + cut_start, start + cut_end

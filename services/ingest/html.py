@@ -109,7 +109,7 @@ def _deep_tags(tree: Any) -> set[str]:
     deep: set[str] = set()
     for element in tree.iter():
         parent = element.getparent()
-        if parent is None:
+        if parent is None or element is tree:  # the loaded tree may be a subtree (<body>)
             continue
         depth[element] = depth[parent] + 1
         if depth[element] > MAX_DEPTH and isinstance(element.tag, str):
