@@ -126,6 +126,7 @@ def keyphrases(
             runs.append([])
     candidates: dict[tuple[str, ...], _Candidate] = defaultdict(_Candidate)
     word_tf: Counter[str] = Counter()
+    text = doc.text  # built by joining every token: once, not per phrase (quadratic)
     for run in runs:
         while run and doc[run[-1]].tag_ not in _NOUN:
             run.pop()
@@ -141,7 +142,7 @@ def keyphrases(
             cand.words = words
         cand.count += 1
         first, last = doc[run[0]], doc[run[-1]]
-        form = doc.text[first.idx : last.idx + len(last)]
+        form = text[first.idx : last.idx + len(last)]
         if (
             first.tag_ not in {"NNP", "NNPS"}
             and not first.ent_type_

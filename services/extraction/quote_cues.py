@@ -71,6 +71,7 @@ class QuoteParse:
 
     def __init__(self, doc: Doc, spans: list[QuoteSpan]) -> None:
         self.doc = doc
+        self.text = doc.text  # spaCy joins every token for doc.text: read it once, not per quote
         # Reading children of an unparsed Doc crashes spaCy: without a parser (a model that has
         # none), cues are still found but name no speaker.
         self.parsed = doc.has_annotation("DEP")
@@ -165,7 +166,7 @@ def find_cue(
     after = [doc[i] for i in range(b, min(s_b, b + _WINDOW)) if parse.is_cue(doc[i])]
     before = [doc[i] for i in range(max(s_a, a - _WINDOW), a) if parse.is_cue(doc[i])]
     verb = after[0] if after else before[-1] if before else None
-    last = doc.text[span.start : span.end].rstrip()[-1:]
+    last = parse.text[span.start : span.end].rstrip()[-1:]
     if verb is None and last != ".":  # a quote ending its sentence in a full stop: no cue after
         verb = _next_words_cue(parse, b, parse.tokens(*paragraph)[1], last in (",", "!", "?"))
     if verb is not None:

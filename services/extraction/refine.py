@@ -109,8 +109,9 @@ def _has_capital(text: str, span: Span) -> bool:
     return any(c.isupper() for c in text[span.start : span.end])
 
 
-def _tokens(doc: Doc, span: Span) -> TokenSpan | None:
-    start, end = trim(doc.text, span.start, span.end)
+def _tokens(doc: Doc, text: str, span: Span) -> TokenSpan | None:
+    """``text`` is ``doc.text``, passed in: spaCy builds that by joining every token."""
+    start, end = trim(text, span.start, span.end)
     return doc.char_span(start, end, alignment_mode="expand")
 
 
@@ -145,7 +146,7 @@ def _drop_common_words(
         if len(group) != 1:
             continue
         span = group[0]
-        tokens = _tokens(doc, span)
+        tokens = _tokens(doc, text, span)
         if tokens is None or len(tokens) != 1 or not tokens[0].text[:1].isupper():
             continue
         token = tokens[0]
@@ -188,6 +189,7 @@ def _place_context(
 
 def _evidence(
     doc: Doc,
+    text: str,
     span: Span,
     small: list[Span],
     kind: str,
@@ -195,7 +197,7 @@ def _evidence(
     place_ends: set[int],
 ) -> bool:
     """Whether this mention reads as the place ``kind`` (GPE/LOC) the gazetteer says it is."""
-    tokens = _tokens(doc, span)
+    tokens = _tokens(doc, text, span)
     if tokens is None:
         return False
     if tokens.text.isupper():  # headlines and sports tables: "ESSEX AND KENT", "SEATTLE 70 64"
@@ -237,9 +239,9 @@ def _retype_places(
         # Every mention must read as a place: "Clinton" is a town too, but not in "President
         # Clinton's aides"; an ORG mention is judged alone (a town and its club share a name).
         people = [s for s in candidates if s.label != "ORG"]
-        if people and all(_evidence(doc, s, small, kind, starts, ends) for s in people):
+        if people and all(_evidence(doc, text, s, small, kind, starts, ends) for s in people):
             retyped.update({s: kind for s in people})
         for s in candidates:
-            if s.label == "ORG" and _evidence(doc, s, small, kind, starts, ends):
+            if s.label == "ORG" and _evidence(doc, text, s, small, kind, starts, ends):
                 retyped[s] = kind
     return [Span(s.start, s.end, retyped[s]) if s in retyped else s for s in spans]
