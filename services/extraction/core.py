@@ -6,6 +6,7 @@ from services.extraction.dates import find_dates
 from services.extraction.entities import Span, build_entities
 from services.extraction.keyphrases import keyphrases
 from services.extraction.ner import COARSE, run_models
+from services.extraction.nlp_part import nlp_part
 from services.extraction.pipeline import Pipeline, load_pipeline
 from services.extraction.places import geocode
 from services.extraction.quotes import find_quotes
@@ -49,7 +50,9 @@ def extract(
 
     ``disabled`` names rule groups to switch off ("dates.relative", "quotes.coref" ...): the eval
     commands use it to measure what each group earns (docs/extraction.md, ablation table); the
-    worker always runs with every rule on."""
+    worker always runs with every rule on. A document longer than ``pipeline.max_nlp_chars`` is
+    read up to the last sentence within it, and a warning says so (nlp_part.py)."""
+    document, cut_warnings = nlp_part(document, pipeline.max_nlp_chars)
     text = document.text
     sentences = SentenceIndex(document)
     doc, spans = named_spans(pipeline, text, sentences.starts, disabled)
@@ -69,5 +72,5 @@ def extract(
         quotes=find_quotes(text, sentences, entities, doc, disabled),
         places=geocode(entities, pipeline.gazetteer, text, disabled),
         keyphrases=keyphrases(doc, [(s.start, s.end, s.label) for s in spans], sentences),
-        warnings=language_warnings(document),
+        warnings=language_warnings(document) + cut_warnings,
     )

@@ -28,6 +28,7 @@ class Pipeline:
     conll: EntityRecognizer | None  # run apart from nlp: it must not see the small model's ents
     gazetteer: Gazetteer
     model: str  # "name version", reported in Extraction.model
+    max_nlp_chars: int  # Settings.max_nlp_chars: the part of a long document extract() reads
 
 
 def model_label(nlp: Language) -> str:
@@ -50,4 +51,10 @@ def load_pipeline(settings: Settings, conll_model: Path | None = CONLL_MODEL) ->
         label += f" + {model_label(source)}"
     elif conll_model is not None:
         log.warning("no CoNLL NER model at %s: using %s alone", conll_model, label)
-    return Pipeline(nlp=nlp, conll=conll, gazetteer=Gazetteer.load(), model=label)
+    return Pipeline(
+        nlp=nlp,
+        conll=conll,
+        gazetteer=Gazetteer.load(),
+        model=label,
+        max_nlp_chars=settings.max_nlp_chars,
+    )
