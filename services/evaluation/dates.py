@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.evaluation.align import OffsetMap
+from services.evaluation.matching import Span, overlap, overlap_matches
 from shared.models import Extraction
 
 Timex = dict[str, Any]
@@ -44,10 +45,6 @@ def predictions(record_id: str, extraction: Extraction, offsets: OffsetMap) -> d
     return {"id": record_id, "timexes": timexes}
 
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
-
-
 def _strict(gold: list[Timex], pred: list[Timex]) -> dict[int, int]:
     free: dict[tuple[int, int], list[int]] = defaultdict(list)
     for j, p in enumerate(pred):
@@ -61,19 +58,11 @@ def _strict(gold: list[Timex], pred: list[Timex]) -> dict[int, int]:
 
 
 def _relaxed(gold: list[Timex], pred: list[Timex]) -> dict[int, int]:
-    pairs = sorted(
-        (-o, i, j)
-        for i, g in enumerate(gold)
-        for j, p in enumerate(pred)
-        if (o := _overlap((g["start"], g["end"]), (p["start"], p["end"]))) > 0
-    )
-    matched: dict[int, int] = {}
-    used: set[int] = set()
-    for _, i, j in pairs:
-        if i not in matched and j not in used:
-            matched[i] = j
-            used.add(j)
-    return matched
+    return overlap_matches(_spans(gold), _spans(pred))
+
+
+def _spans(timexes: list[Timex]) -> list[Span]:
+    return [(t["start"], t["end"]) for t in timexes]
 
 
 @dataclass
@@ -126,7 +115,7 @@ class DateScores:
         ignored = sum(
             1
             for j, p in enumerate(dt_pred)
-            if j not in used and any(_overlap((p["start"], p["end"]), o) > 0 for o in others)
+            if j not in used and any(overlap((p["start"], p["end"]), o) > 0 for o in others)
         )
         d = self.date_time
         d.predicted += len(dt_pred) - ignored

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.evaluation.align import OffsetMap
+from services.evaluation.matching import overlap_matches
 from shared.models import Extraction
 
 EARTH_RADIUS_KM = 6371.0
@@ -62,7 +63,11 @@ class PlaceScore:
             spans.setdefault((p["start"], p["end"]), []).append(p)
         self.predicted += len(predicted)
         self.gold += len(gold)
-        self.overlapping += _overlap_matches(gold, predicted)
+        self.overlapping += len(
+            overlap_matches(
+                [(g["start"], g["end"]) for g in gold], [(p["start"], p["end"]) for p in predicted]
+            )
+        )
         for g in gold:
             candidates = spans.get((g["start"], g["end"]))
             if not candidates:
@@ -116,25 +121,6 @@ class PlaceScore:
             "gold": self.gold,
             "predicted": self.predicted,
         }
-
-
-def _overlap_matches(
-    gold: Sequence[Mapping[str, Any]], predicted: Sequence[Mapping[str, Any]]
-) -> int:
-    """One-to-one matches of overlapping spans, greedy by overlap (score.py's relaxed match)."""
-    pairs = []
-    for i, g in enumerate(gold):
-        for j, p in enumerate(predicted):
-            overlap = min(g["end"], p["end"]) - max(g["start"], p["start"])
-            if overlap > 0:
-                pairs.append((-overlap, i, j))
-    matched_gold: set[int] = set()
-    matched_pred: set[int] = set()
-    for _, i, j in sorted(pairs):
-        if i not in matched_gold and j not in matched_pred:
-            matched_gold.add(i)
-            matched_pred.add(j)
-    return len(matched_gold)
 
 
 def score(

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.evaluation.align import OffsetMap
+from services.evaluation.matching import Span, greedy, overlap
 from shared.models import Extraction, Quote
 
-Span = tuple[int, int]
 Record = Mapping[str, Any]
 
 
@@ -92,38 +92,25 @@ def _letters(text: str, fragments: Iterable[Span]) -> frozenset[int]:
     return frozenset(i for s, e in fragments for i in range(s, e) if text[i].isalnum())
 
 
-def _overlap(a: Span, b: Span) -> int:
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
-
-
 def _match(gold: Sequence[frozenset[int]], predicted: Sequence[frozenset[int]]) -> dict[int, int]:
     """One-to-one, greedy by overlap ratio; a pair must share half of each side's letters."""
-    candidates = []
-    for i, g in enumerate(gold):
-        for j, p in enumerate(predicted):
-            if not g or not p:
-                continue
-            shared = len(g & p)
-            if shared >= 0.5 * len(g) and shared >= 0.5 * len(p):
-                candidates.append((-shared / max(len(g), len(p)), i, j))
-    matched: dict[int, int] = {}
-    used: set[int] = set()
-    for _, i, j in sorted(candidates):
-        if i not in matched and j not in used:
-            matched[i] = j
-            used.add(j)
-    return matched
+    return greedy(
+        (-shared / max(len(g), len(p)), i, j)
+        for i, g in enumerate(gold)
+        for j, p in enumerate(predicted)
+        if g and p and (shared := len(g & p)) >= 0.5 * len(g) and shared >= 0.5 * len(p)
+    )
 
 
 def _speaker_right(text: str, record: Record, source: Mapping[str, Any], speaker: Span) -> bool:
     """Overlaps the gold source or a mention of its coreference chain, or ends in the chain's
     head word or the source's head ("Obama" for "he")."""
-    if any(_overlap(speaker, f) > 0 for f in _fragments(source)):
+    if any(overlap(speaker, f) > 0 for f in _fragments(source)):
         return True
     chain = None
     if source.get("coref") is not None and record.get("coref"):
         chain = record["coref"][source["coref"]]
-        if any(_overlap(speaker, (m[0], m[1])) > 0 for m in chain["mentions"]):
+        if any(overlap(speaker, (m[0], m[1])) > 0 for m in chain["mentions"]):
             return True
     words = text[speaker[0] : speaker[1]].replace("\u2019s", "").replace("'s", "").split()
     last = words[-1].strip(".,;:").lower() if words else ""
