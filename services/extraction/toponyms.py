@@ -21,6 +21,7 @@ lies in a region the article's places are in (or is a city of >= 15,000 people, 
 """
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -43,6 +44,15 @@ COMPASS = frozenset(
     southeast southwest northeastern northwestern southeastern southwestern upper
     lower""".split()  # noqa: SIM905
 )
+# Words after a place that make the name a local body or office of that place ("Athens Police
+# Department", "Stamford Mayor Dan Malloy", "Kanawha Circuit Court"): the opening words are
+# the place even when nothing else in the article locates it (places.civic).
+CIVIC_WORDS = frozenset(
+    """police fire sheriff mayor council councilman councilwoman selectman selectmen first
+    city town village township borough municipal superior circuit district chancery probate
+    public schools school health parks housing superintendent governor commissioner
+    commissioners""".split()  # noqa: SIM905
+)
 # Words that end a place name inside an institution's name: "<place> County Sheriff".
 _ADMIN_SUFFIXES = ("County", "Parish", "Borough", "Township")
 # A first-level region this populous (its towns' sum, build_gazetteer.py) is known by name
@@ -59,7 +69,9 @@ class Toponym:
     end: int
     text: str
     entity: str | None  # the Entity.id this span is a mention of, if it is a whole mention
-    country: Location | None = None  # set for a nationality word: the country it names
+    # The place meant, when the words say it: the country of a nationality word, the county of
+    # a county list.
+    country: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -130,24 +142,29 @@ def _split_joined(text: str, start: int, end: int, gazetteer: Gazetteer) -> list
 
 
 def _embedded(
-    text: str, start: int, end: int, gazetteer: Gazetteer, context: Context
+    text: str, start: int, end: int, gazetteer: Gazetteer, context: Context, civic: bool = False
 ) -> tuple[int, int] | None:
     """The longest run of words opening ``text[start:end]`` that names a place the article
     supports, when the words after it do not make the whole a place ("Ohio Department of ..."
     -> "Ohio")."""
     words = [(start + m.start(), start + m.end()) for m in _WORD.finditer(text[start:end])]
-    found = _opening(text, words, gazetteer, context)
+    found = _opening(text, words, gazetteer, context, civic)
     if found is None and words and text[words[0][0] : words[0][1]].lower() in COMPASS:
         # "Western Pennsylvania Kennel Association" -> "Pennsylvania"; "West Virginia ..." was
         # found whole above.
-        found = _opening(text, words[1:], gazetteer, context)
+        found = _opening(text, words[1:], gazetteer, context, civic)
     return found or _after_of(text, start, end, gazetteer, context)
 
 
 def _opening(
-    text: str, words: list[tuple[int, int]], gazetteer: Gazetteer, context: Context
+    text: str,
+    words: list[tuple[int, int]],
+    gazetteer: Gazetteer,
+    context: Context,
+    civic: bool = False,
 ) -> tuple[int, int] | None:
-    """The longest run of ``words`` (all but the last) opening them that names a place."""
+    """The longest run of ``words`` (all but the last) opening them that names a place; with
+    ``civic``, any place of the gazetteer when a CIVIC_WORDS word follows it."""
     for n in range(len(words) - 1, 0, -1):
         s, e = words[0][0], words[n - 1][1]
         name = text[s:e]
@@ -163,9 +180,13 @@ def _opening(
         found = gazetteer.candidates(name, alternates=False)
         if any(context.supports(loc) for loc in found):
             return s, e
+        if civic and rest in CIVIC_WORDS and any(loc.feature != "water" for loc in found):
+            return s, e
     return None
 
 
+# Words after a town that say it is one: "Hanover police", "Chicopee residents".
+_LOCAL_CUE = re.compile(r"\s+(?:police|residents|officials)\b")
 _LOCATIVE = re.compile(r"\b(?:in|near|from|outside|to)\s+$", re.IGNORECASE)
 _OF = re.compile(r"\s(?:of|in)\s+(?:the\s+)?")
 
@@ -199,22 +220,23 @@ def find_toponyms(
     entities = list(entities)
     context = context or Context.of(entities, gazetteer)
     found: list[Toponym] = []
-    person_words = {
-        w.lower()
-        for e in entities
-        if e.type == "PERSON"
-        for m in e.mentions
-        if " " in m.text
-        for w in m.text.split()
-    }
+    person_words: dict[str, set[str]] = {}  # word -> the PERSON entities with it in a full name
+    for person in entities:
+        if person.type == "PERSON":
+            for m in person.mentions:
+                if " " in m.text:
+                    for w in m.text.split():
+                        person_words.setdefault(w.lower(), set()).add(person.id)
 
     def add(start: int, end: int, entity: str | None, country: Location | None = None) -> None:
         if "places.spans" not in disabled:
             end = _repair_period(text, start, end, gazetteer)
         found.append(Toponym(start, end, text[start:end], entity, country))
 
+    civic = "places.civic" not in disabled
+
     def add_embedded(start: int, end: int) -> bool:
-        inner = _embedded(text, start, end, gazetteer, context)
+        inner = _embedded(text, start, end, gazetteer, context, civic)
         if inner is None:
             return False
         country = gazetteer.demonym(text[inner[0] : inner[1]])
@@ -255,12 +277,15 @@ def find_toponyms(
                 add(m.start, m.end, None)
                 continue
             if "places.embedded" not in disabled:
-                if entity.type == "PERSON" and _ADMIN_SUFFIXES[0] not in m.text.split():
+                if entity.type == "PERSON" and not _civic_name(m.text, civic):
                     continue  # "Lincoln" of "Lincoln Chafee": only "X County Sheriff ..."
                 add_embedded(m.start, m.end)
     if "places.untyped" not in disabled:
         covered = [(m.start, m.end) for e in entities for m in e.mentions]
-        found.extend(_untyped(text, gazetteer, context, covered))
+        patterns = "places.patterns" not in disabled
+        found.extend(_untyped(text, gazetteer, context, covered, patterns))
+    if "places.counties" not in disabled:  # first: they win over the same span read otherwise
+        found = _county_lists(text, gazetteer, context) + found
     return _without_overlaps(found)
 
 
@@ -269,12 +294,60 @@ _DATELINE = re.compile(r"\s*(?:,[^.\n]{0,20})?\s*(?:—|–|-|--)\s")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”]|\n)\s*$")
 
 
+_COUNTIES = re.compile(r"\s(?:counties|parishes)\b")
+_LIST_NAME = r"[A-Z][\w'’.]*(?: [A-Z][\w'’.]*){0,2}"
+_COUNTY_LIST = re.compile(
+    rf"(?<![\w'’.])({_LIST_NAME}(?:(?:, (?:and |or )?| and | or ){_LIST_NAME})*)$"
+)
+_LIST_SEPARATOR = re.compile(r", (?:and |or )?| and | or ")
+_MAX_LIST = 300  # characters before "counties" a list may take
+
+
+def _county_lists(text: str, gazetteer: Gazetteer, context: Context) -> list[Toponym]:
+    """Each name of a list closed by "counties" ("Navarro, Henderson and Ellis counties") is
+    the county "<name> County" (or Parish) of the gazetteer: the one the article's regions
+    support, else the most populous."""
+    found = []
+    for m in _COUNTIES.finditer(text):
+        head = m.group().strip().lower()
+        suffix = "Parish" if head == "parishes" else "County"
+        listed = _COUNTY_LIST.search(text, max(0, m.start() - _MAX_LIST), m.start())
+        if listed is None:
+            continue
+        at = listed.start()
+        parts = []
+        for part in _LIST_SEPARATOR.split(listed.group()):
+            start = text.index(part, at)
+            at = start + len(part)
+            counties = [
+                c for c in gazetteer.candidates(f"{part} {suffix}") if c.feature == "admin2"
+            ]
+            if counties:
+                parts.append((start, at, part, counties))
+        # A list's counties are mostly of one state: the one most parts have a county in.
+        states = Counter(k for p in parts for k in {(c.country_code, c.admin1) for c in p[3]})
+        for start, end, part, counties in parts:
+            best = max(
+                counties,
+                key=lambda c: (context.supports(c), states[(c.country_code, c.admin1)], c.prior),
+            )
+            found.append(Toponym(start, end, part, None, best))
+    return found
+
+
 def _untyped(
-    text: str, gazetteer: Gazetteer, context: Context, covered: list[tuple[int, int]]
+    text: str,
+    gazetteer: Gazetteer,
+    context: Context,
+    covered: list[tuple[int, int]],
+    patterns: bool = False,
 ) -> list[Toponym]:
     """Capitalised names no entity covers that name a place the article supports (a town in
     a region the article names), after a locative preposition ("in Hurricane") or as an
-    all-caps dateline ("HURRICANE, W.Va. -")."""
+    all-caps dateline ("HURRICANE, W.Va. -"). With ``patterns`` (places.patterns), also a
+    major town or one the article supports before "police" or "residents" ("Hanover police"),
+    and a state's abbreviation after "<Town>, " or a party letter ("Kansas City, Kan.",
+    "D-S.C."), see _qualifiers."""
     found = []
     for m in _CAPITALISED.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in covered):
@@ -282,6 +355,12 @@ def _untyped(
         name = m.group()
         dateline = name.isupper() and _DATELINE.match(text, m.end()) is not None
         located = _LOCATIVE.search(text, max(0, m.start() - 12), m.start()) is not None
+        cued = patterns and _LOCAL_CUE.match(text, m.end()) is not None
+        if cued:
+            candidates = gazetteer.candidates(name, alternates=False)
+            if any(c.feature == "city" and (c.major or context.supports(c)) for c in candidates):
+                found.append(Toponym(m.start(), m.end(), name, None))
+            continue
         if not (dateline or located) or (
             not dateline and _SENTENCE_END.search(text, max(0, m.start() - 3), m.start())
         ):
@@ -289,7 +368,38 @@ def _untyped(
         candidates = gazetteer.candidates(name, alternates=False)
         if any(c.feature != "country" and context.supports(c) for c in candidates):
             found.append(Toponym(m.start(), m.end(), name, None))
+    if patterns:
+        found.extend(_qualifiers(text, gazetteer, covered))
     return found
+
+
+# After a town and a comma, or a party letter ("Rep. Nick Rahall, D-W.Va."): a state.
+_QUALIFIER = re.compile(
+    r"(?:(?<=[A-Za-z], )|(?<=\b[DRI]-))([A-Z][a-z]{0,4}\.(?: ?[A-Z][a-z]{0,3}\.)*)"
+)
+
+
+def _qualifiers(text: str, gazetteer: Gazetteer, covered: list[tuple[int, int]]) -> list[Toponym]:
+    """Abbreviations of first-level regions ("Kan.", "S.C.", "D.C.") after "<Town>, " or
+    "D-"/"R-" that no entity covers."""
+    found = []
+    for m in _QUALIFIER.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in covered):
+            continue
+        if gazetteer.abbreviation(m.group()) is not None or any(
+            c.feature == "admin1" or c.capital for c in gazetteer.candidates(m.group())[:1]
+        ):
+            found.append(Toponym(m.start(), m.end(), m.group(), None))
+    return found
+
+
+def _civic_name(name: str, civic: bool) -> bool:
+    """Whether a PERSON name may open with a place: "X County Sheriff ...", and with ``civic``
+    "Athens Mayor Randy Daniel" (a CIVIC_WORDS word after a capitalised first word)."""
+    words = name.split()
+    if _ADMIN_SUFFIXES[0] in words:
+        return True
+    return civic and any(w.lower() in CIVIC_WORDS and w[:1].isupper() for w in words[1:])
 
 
 def _retypable(
@@ -297,7 +407,7 @@ def _retypable(
     mentions: list[Mention],
     text: str,
     gazetteer: Gazetteer,
-    person_words: set[str],
+    person_words: dict[str, set[str]],
     context: Context,
 ) -> bool:
     """Whether these mentions of a non-place entity, all one name, name a place."""
@@ -310,8 +420,11 @@ def _retypable(
         return False
     if name.endswith(_ADMIN_SUFFIXES):
         return True
-    if any(w.lower() in person_words for w in name.split()):
-        return False  # a surname of a person named in the article ("Clinton")
+    # A surname of a person named in the article ("Clinton" of "Bill Clinton"); a whole name
+    # that is a place ("Sioux Falls") does not count against itself.
+    own = {entity.id} if name == entity.name else set()
+    if any(person_words.get(w.lower(), set()) - own for w in name.split()):
+        return False
     if any(context.supports(loc) for loc in candidates):
         return True
     if not any(loc.major for loc in candidates) or (name.isupper() and len(name) <= 4):
@@ -320,7 +433,7 @@ def _retypable(
         return True
     # A person's one-word name, or a short form of a longer name ("Bell" of "Bell Gardens
     # Police"), matches some city too often: a locative preposition must say so.
-    return any(_LOCATIVE.search(text, 0, m.start) for m in mentions)
+    return any(_LOCATIVE.search(text, max(0, m.start - 12), m.start) for m in mentions)
 
 
 def _without_overlaps(toponyms: list[Toponym]) -> list[Toponym]:

@@ -177,3 +177,48 @@ def test_gazetteer_tables_for_the_ner_rules(gazetteer: Gazetteer) -> None:
     uk = gazetteer.lookup("UK")
     assert uk is not None and uk.country_code == "GB"
     assert gazetteer.abbreviation("W.Va.") is not None and gazetteer.abbreviation("Miss") is None
+
+
+def test_a_town_opening_a_local_body_is_a_toponym_without_other_places(
+    gazetteer: Gazetteer,
+) -> None:
+    text = "Athens Mayor Randy Daniel spoke to the Athens Police Department on Monday."
+    entities = _entities(
+        text, ("Athens Mayor Randy Daniel", "PERSON"), ("Athens Police Department", "ORG")
+    )
+    spans = [(m.start, m.end) for p in geocode(entities, gazetteer, text) for m in p.mentions]
+    assert sorted(spans) == [(0, 6), (39, 45)]
+    off = geocode(entities, gazetteer, text, frozenset({"places.civic"}))
+    assert off == []
+
+
+def test_each_name_of_a_county_list_is_that_county(gazetteer: Gazetteer) -> None:
+    text = "Girls from Cooke, Grayson and Love counties will compete in Texas."
+    entities = _entities(text, ("Grayson", "PERSON"), ("Texas", "GPE"))
+    places = geocode(entities, gazetteer, text)
+    counties = {p.name: p for p in places if p.feature == "admin2"}
+    assert set(counties) == {"Cooke County", "Grayson County", "Love County"}
+    assert [m.text for m in counties["Grayson County"].mentions] == ["Grayson"]
+    assert _km(counties["Cooke County"], 33.64, -97.21) < 60  # Texas's, by the list's state
+    off = geocode(entities, gazetteer, text, frozenset({"places.counties"}))
+    assert not any(p.feature == "admin2" for p in off)
+
+
+def test_a_whole_person_name_that_is_a_town_is_not_its_own_surname(
+    gazetteer: Gazetteer,
+) -> None:
+    text = "Finalists were Surprise, Ariz., and Sioux Falls, S.D. Sioux Falls won."
+    entities = _entities(
+        text, ("Surprise", "GPE"), ("Ariz.", "GPE"), ("Sioux Falls", "PERSON"), ("S.D.", "GPE")
+    )
+    names = [m.text for p in geocode(entities, gazetteer, text) for m in p.mentions]
+    assert names.count("Sioux Falls") == 2
+
+
+def test_town_cues_and_state_abbreviations_without_entities(gazetteer: Gazetteer) -> None:
+    text = "Hanover police said the chase began in Kansas City, Kan., before noon."
+    entities = _entities(text, ("Kansas City", "GPE"))
+    names = {m.text for p in geocode(entities, gazetteer, text) for m in p.mentions}
+    assert {"Hanover", "Kansas City", "Kan."} <= names
+    off = geocode(entities, gazetteer, text, frozenset({"places.patterns"}))
+    assert {m.text for p in off for m in p.mentions} == {"Kansas City"}
