@@ -7,7 +7,7 @@ COMPOSE ?= docker compose
 SERVICE ?= extraction
 N ?= 2
 
-.PHONY: install dev demo test test-unit test-integration test-faults lint eval train-ner train-summarizer up down logs scale test-compose clean
+.PHONY: install dev demo test test-unit test-integration test-faults lint eval bench train-ner train-summarizer up down logs scale test-compose clean
 
 install: $(VENV)/.installed
 
@@ -57,6 +57,12 @@ eval: install
 	OMP_NUM_THREADS=1 $(BIN)/newsflow eval summaries --data $(EVAL_DATA)/summaries/bbc-news-dev.jsonl \
 		--sentences 3 --half heldout
 
+# The distributed pipeline against the same cores in one process (docs/performance.md): a few
+# minutes on 2 cores. BENCH_ARGS passes options, e.g. BENCH_ARGS="--articles 400 --sweep 1,2".
+BENCH_ARGS ?=
+bench: install
+	OMP_NUM_THREADS=1 $(BIN)/python -m bench.pipeline --bbc $(EVAL_DATA)/summaries/bbc-news-dev.jsonl $(BENCH_ARGS)
+
 # Rebuilds services/extraction/models/ner-conll from CoNLL-2003 (docs/extraction.md, NER model).
 # Stage 1 fine-tunes en_core_web_sm's NER on eng.train (12 epochs); stage 2 continues it on
 # eng.train + eng.testa (2 epochs; 41 min on one core of the busy shared 2-core dev machine). Every
@@ -87,7 +93,7 @@ train-summarizer: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy shared services tests
+	$(BIN)/mypy shared services tests bench
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache

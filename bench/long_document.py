@@ -1,14 +1,16 @@
-"""Seconds and words/s of each stage on one long plain-text article (docs/extraction.md).
+"""Seconds and words/s of each stage on long plain-text articles (docs/performance.md).
 
-The article is the seed texts repeated up to ``--chars`` characters (default: the size limit,
-settings.max_document_chars), so the language is real news prose. Run with one core:
+Each article is the seed texts repeated up to ``--chars`` characters (default: an eighth, a
+quarter, half and all of the size limit, settings.max_document_chars), so the language is real
+news prose; constant words/s across the sizes is what linear cost looks like. One core:
 
-    OMP_NUM_THREADS=1 .venv/bin/python -m bench.long_document [--chars 500000]
+    OMP_NUM_THREADS=1 .venv/bin/python -m bench.long_document [--chars 62500,500000]
 """
 
 import argparse
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -37,18 +39,25 @@ def _timed(work: Callable[[], T]) -> tuple[T, float]:
 def main() -> None:
     settings = Settings()
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--chars", type=int, default=settings.max_document_chars)
+    limit = settings.max_document_chars
+    default = ",".join(str(limit // d) for d in (8, 4, 2, 1))
+    parser.add_argument("--chars", default=default, help="comma-separated sizes")
     args = parser.parse_args()
-    submission = ArticleSubmission(text=long_text(args.chars)[: args.chars])
-    document, ingest_s = _timed(lambda: build_document("bench", submission, settings))
-    words = len(document.text.split())
-    print(f"document: {len(document.text):,} characters, {words:,} words")
     pipeline = load_pipeline(settings)
-    extraction, extract_s = _timed(lambda: extract(pipeline, document))
-    _, summary_s = _timed(lambda: summarize(document, SummaryOptions(), settings))
-    for stage, seconds in (("ingest", ingest_s), ("extraction", extract_s), ("summary", summary_s)):
-        print(f"{stage:<11} {seconds:7.1f} s CPU  {words / seconds:10,.0f} words/s")
-    print(f"entities {len(extraction.entities)}, warnings {extraction.warnings}")
+    print("| characters | words | stage | CPU s | words/s |\n|---|---|---|---|---|")
+    for chars in (int(c) for c in args.chars.split(",")):
+        submission = ArticleSubmission(text=long_text(chars)[:chars])
+        document, ingest_s = _timed(partial(build_document, "bench", submission, settings))
+        words = len(document.text.split())
+        _, extract_s = _timed(partial(extract, pipeline, document))
+        _, summary_s = _timed(partial(summarize, document, SummaryOptions(), settings))
+        for stage, seconds in (
+            ("ingest", ingest_s),
+            ("extraction", extract_s),
+            ("summary", summary_s),
+        ):
+            rate = words / seconds if seconds else float("inf")
+            print(f"| {len(document.text):,} | {words:,} | {stage} | {seconds:.2f} | {rate:,.0f} |")
 
 
 if __name__ == "__main__":

@@ -66,6 +66,10 @@ class Stack:
     env: dict[str, str]
     log_dir: Path
     new_session: bool = True
+    # Per-service additions to ``env`` (the bench's WORKER_CONCURRENCY for one stage).
+    service_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Where the commands run (Celery and uvicorn import the app from there): another checkout's.
+    cwd: Path | None = None
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     _logs: list[IO[bytes]] = field(default_factory=list)
 
@@ -79,7 +83,8 @@ class Stack:
             self._logs.append(log)
             self.processes[name] = subprocess.Popen(
                 argv,
-                env=self.env,
+                env={**self.env, **self.service_env.get(name, {})},
+                cwd=self.cwd,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=self.new_session,

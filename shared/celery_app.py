@@ -5,6 +5,7 @@ from typing import Any
 from celery import Celery
 from kombu.entity import Queue
 
+from shared.cores import available_cores
 from shared.names import (
     QUEUE_CALLBACKS,
     QUEUE_EXTRACTION,
@@ -29,11 +30,9 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     visibility_timeout = max(300, 4 * settings.task_time_limit)
     return {
         "broker_url": settings.redis_url,
-        "result_backend": settings.redis_url,
         "broker_connection_retry_on_startup": True,
         "broker_connection_max_retries": settings.redis_connect_retries,
         "broker_transport_options": {"visibility_timeout": visibility_timeout},
-        "result_backend_transport_options": {"retry_policy": {"timeout": 5.0}},
         # JSON only: messages are Pydantic models dumped to JSON, never pickles.
         "task_serializer": "json",
         "result_serializer": "json",
@@ -58,14 +57,22 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         # Celery's 4 s default kills a replacement that is still loading, again and again.
         "worker_proc_alive_timeout": POOL_PROCESS_START_SECONDS,
         "worker_prefetch_multiplier": 1,
-        "worker_concurrency": settings.worker_concurrency,
+        # One pool process per core the container may use (shared/cores.py), unless set.
+        "worker_concurrency": settings.worker_concurrency or available_cores(),
         "task_soft_time_limit": settings.task_soft_time_limit,
         "task_time_limit": settings.task_time_limit,
-        "result_expires": settings.result_expires_seconds,
-        # Flower builds its view from these events.
+        # Flower builds its view from the workers' events (received, started, succeeded, failed).
+        # No "task-sent" events: one more publish per message for a timestamp Flower can do without.
         "worker_send_task_events": True,
-        "task_send_sent_event": True,
-        "task_track_started": True,
+        "task_send_sent_event": False,
+        # No result backend: nobody reads a task's return value (outcomes travel as messages to
+        # the collector). Storing results cost two writes and two publishes per task, and every
+        # sender subscribed to each sent task's result channel (docs/performance.md).
+        "result_backend": None,
+        "task_ignore_result": True,
+        # A pool process above this resident size is replaced after its task, so memory per worker
+        # process stays bounded whatever a long run of articles leaves behind (KiB).
+        "worker_max_memory_per_child": settings.worker_max_memory_mb * 1024,
         "worker_hijack_root_logger": False,
         "enable_utc": True,
     }

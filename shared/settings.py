@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     newsflow_env: Literal["development", "production"] = "development"
     flower_basic_auth: str = Field("", description="user:password; read by Flower, checked here")
 
-    # Broker, result backend and article store.
+    # Broker and article store.
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_connect_retries: int = Field(30, ge=0, description="start-up retries, one a second")
 
@@ -49,8 +49,15 @@ class Settings(BaseSettings):
     task_soft_time_limit: int = Field(60, gt=0)
     task_time_limit: int = Field(90, gt=0)
     task_max_retries: int = Field(3, ge=0)
-    worker_concurrency: int = Field(1, gt=0)
-    result_expires_seconds: int = Field(24 * 3600, gt=0)
+    worker_concurrency: int = Field(
+        0, ge=0, description="pool processes per worker; 0 = one per available core (cgroup-aware)"
+    )
+    worker_max_memory_mb: int = Field(
+        1024, gt=0, description="a pool process above this RSS is replaced after its task"
+    )
+    result_expires_seconds: int = Field(
+        24 * 3600, gt=0, description="how long delivery counters and callback markers live"
+    )
 
     # Nothing lost, nothing stuck (docs/reliability.md).
     max_deliveries: int = Field(

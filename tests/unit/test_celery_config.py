@@ -1,4 +1,5 @@
 from shared.celery_app import celery_config
+from shared.cores import available_cores
 from shared.names import TASK_ROUTES
 from shared.settings import Settings
 
@@ -9,10 +10,17 @@ def test_reliability_settings_are_deliberate() -> None:
     assert conf["accept_content"] == ["json"] and conf["task_serializer"] == "json"
     assert conf["task_acks_late"] and conf["task_reject_on_worker_lost"]
     assert conf["worker_prefetch_multiplier"] == 1
-    assert conf["worker_send_task_events"] and conf["task_send_sent_event"]
+    assert conf["worker_send_task_events"]  # what Flower shows
     assert conf["broker_transport_options"]["visibility_timeout"] > settings.task_time_limit
     assert conf["task_soft_time_limit"] < conf["task_time_limit"]
     assert conf["task_routes"] == TASK_ROUTES
+    # Outcomes travel as messages: no task writes its return value to the result backend.
+    assert conf["task_ignore_result"] and conf["result_backend"] is None
+
+
+def test_concurrency_follows_the_cores_unless_set() -> None:
+    assert celery_config(Settings(worker_concurrency=3))["worker_concurrency"] == 3
+    assert celery_config(Settings())["worker_concurrency"] == available_cores() >= 1
 
 
 def test_tasks_route_to_the_five_queues() -> None:

@@ -1,0 +1,161 @@
+"""``make bench``: the distributed pipeline against the same cores called in one process.
+
+One run, on this machine's cores (shared/cores.py):
+
+1. baseline: ingest, extraction and summarization cores called directly, one process per core;
+2. the stack (private redis-server, gateway, collector, one worker per stage at the default
+   concurrency): a loaded phase (``--in-flight`` articles open at a time) for throughput and
+   latency under load, then an idle phase (one article at a time) for the overhead on its own;
+3. the baseline again (the machine is shared and noisy: the mean of the two brackets the stack);
+4. throughput against the number of extraction worker processes (``--sweep``).
+
+Writes ``bench.json``, ``bench.md``, ``latency.png`` and ``workers.png`` to ``--out`` and prints
+the Markdown report, then, as the last line of stdout, one JSON object with the headline figures.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench.articles import DEFAULT_BBC, bench_articles
+from bench.checkout import checkout
+from bench.distributed import SERVICES, Phase, StackRun, measure
+from bench.figures import article_times, run_figures
+from bench.inprocess import InProcessRun, run_inprocess
+from bench.plots import latency_plot, workers_plot
+from bench.report import markdown
+from shared.cores import available_cores
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=200, help="articles in the loaded phase")
+    parser.add_argument("--idle", type=int, default=20, help="articles sent one at a time")
+    parser.add_argument("--sweep", default="1,2,4", help="extraction processes to compare")
+    parser.add_argument("--sweep-articles", type=int, default=80)
+    parser.add_argument("--in-flight", type=int, default=0, help="0 = 4 per core")
+    parser.add_argument("--bbc", type=Path, default=DEFAULT_BBC)
+    parser.add_argument("--out", type=Path, default=Path(".data/bench"))
+    parser.add_argument(
+        "--compare", metavar="REF", help="also run the loaded phase on this commit's code (before)"
+    )
+    parser.add_argument(
+        "--compare-env", default="", metavar="K=V,...", help="settings for the --compare run"
+    )
+    return parser.parse_args()
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def main() -> None:
+    args = _arguments()
+    cores = available_cores()
+    in_flight = args.in_flight or 4 * cores
+    sweep = [int(n) for n in args.sweep.split(",") if n]
+    # Distinct articles per phase: the gateway would answer a repeated text from its store.
+    pool = bench_articles(args.articles + args.idle + args.sweep_articles + 2 * cores, args.bbc)
+    loaded = pool[: args.articles]
+    idle = pool[args.articles : args.articles + args.idle]
+    swept = pool[args.articles + args.idle : args.articles + args.idle + args.sweep_articles]
+    warmup = pool[-2 * cores :]
+    args.out.mkdir(parents=True, exist_ok=True)
+    logs = args.out / "logs"
+
+    _log(f"in-process baseline, {cores} processes, {len(loaded)} articles")
+    baseline = [run_inprocess(loaded, cores)]
+    _log(f"  {baseline[0].articles_per_s:.2f} articles/s")
+    _log(f"stack at default concurrency, {len(loaded)} articles, {in_flight} in flight")
+    loaded_run, idle_run = measure(
+        [Phase("loaded", loaded, in_flight), Phase("idle", idle, 1)], warmup, {}, logs / "default"
+    )
+    _log(f"  {loaded_run.articles_per_s:.2f} articles/s")
+    before: StackRun | None = None
+    if args.compare:
+        extra = dict(pair.split("=", 1) for pair in args.compare_env.split(",") if pair)
+        _log(f"stack at {args.compare} {extra or ''}, {len(loaded)} articles")
+        with checkout(args.compare) as tree:
+            (before,) = measure(
+                [Phase(f"before ({args.compare})", loaded, in_flight)],
+                warmup,
+                {name: extra for name in SERVICES},
+                logs / "before",
+                tree,
+            )
+        _log(f"  {before.articles_per_s:.2f} articles/s")
+    _log("in-process baseline again")
+    baseline.append(run_inprocess(loaded, cores))
+    _log(f"  {baseline[1].articles_per_s:.2f} articles/s")
+    sweep_runs: dict[int, StackRun] = {}
+    for processes in sweep:
+        _log(f"stack with {processes} extraction processes, {len(swept)} articles")
+        env = {"extraction": {"WORKER_CONCURRENCY": str(processes)}}
+        (sweep_runs[processes],) = measure(
+            [Phase(f"extraction={processes}", swept, in_flight)],
+            warmup,
+            env,
+            logs / f"x{processes}",
+        )
+        _log(f"  {sweep_runs[processes].articles_per_s:.2f} articles/s")
+
+    report = _report(cores, in_flight, baseline, loaded_run, idle_run, sweep_runs)
+    if before is not None:
+        report["before"] = {"ref": args.compare, "env": args.compare_env, **run_figures(before)}
+    (args.out / "bench.json").write_text(json.dumps(report, indent=2))
+    text = markdown(report)
+    (args.out / "bench.md").write_text(text)
+    latency_plot(
+        {
+            run.label: [t.latency for r in run.results if (t := article_times(r))]
+            for run in (loaded_run, idle_run)
+        },
+        args.out / "latency.png",
+    )
+    inprocess = report["inprocess"]["articles_per_s"]
+    points = {n: run.articles_per_s for n, run in sweep_runs.items()}
+    workers_plot(points, inprocess, cores, args.out / "workers.png")
+    print(text)
+    print(json.dumps(report["headline"]))
+
+
+def _report(
+    cores: int,
+    in_flight: int,
+    baseline: list[InProcessRun],
+    loaded: StackRun,
+    idle: StackRun,
+    sweep: dict[int, StackRun],
+) -> dict[str, Any]:
+    inprocess = sum(b.articles_per_s for b in baseline) / len(baseline)
+    loaded_figures = run_figures(loaded)
+    idle_figures = run_figures(idle)
+    distributed = loaded.articles_per_s
+    return {
+        "cores": cores,
+        "in_flight": in_flight,
+        "inprocess": {
+            "articles_per_s": round(inprocess, 3),
+            "runs": [round(b.articles_per_s, 3) for b in baseline],
+            "cpu_ms_per_article": round(
+                sum(b.cpu_ms_per_article for b in baseline) / len(baseline), 2
+            ),
+        },
+        "loaded": loaded_figures,
+        "idle": idle_figures,
+        "sweep": {str(n): round(run.articles_per_s, 3) for n, run in sweep.items()},
+        "headline": {
+            "articles": loaded.articles,
+            "distributed_articles_per_s": round(distributed, 3),
+            "inprocess_articles_per_s": round(inprocess, 3),
+            "throughput_ratio": round(distributed / inprocess, 3),
+            "overhead_ms_p50": idle_figures["gateway_plus_collector_ms"]["p50"],  # type: ignore[index]
+            "latency_ms": loaded_figures["latency_ms"],
+        },
+    }
+
+
+if __name__ == "__main__":
+    main()

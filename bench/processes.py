@@ -1,0 +1,75 @@
+"""CPU time and peak memory of the stack's processes, sampled from outside (psutil).
+
+A Celery worker is a main process plus its pool processes; both are counted, per service.
+"""
+
+import threading
+from dataclasses import dataclass, field
+
+import psutil
+
+
+def _tree(pid: int) -> list[psutil.Process]:
+    try:
+        root = psutil.Process(pid)
+        return [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
+    """User + system CPU seconds so far of each service's process tree."""
+    totals: dict[str, float] = {}
+    for name, pid in pids.items():
+        total = 0.0
+        for process in _tree(pid):
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+        totals[name] = total
+    return totals
+
+
+@dataclass
+class MemorySampler:
+    """Peak RSS per service: of its largest single process and of its whole tree."""
+
+    pids: dict[str, int]
+    interval: float = 0.25
+    peak_process_mb: dict[str, float] = field(default_factory=dict)
+    peak_total_mb: dict[str, float] = field(default_factory=dict)
+    processes: dict[str, int] = field(default_factory=dict)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def sample(self) -> None:
+        for name, pid in self.pids.items():
+            sizes = []
+            for process in _tree(pid):
+                try:
+                    sizes.append(process.memory_info().rss / 2**20)
+                except psutil.NoSuchProcess:
+                    continue
+            if not sizes:
+                continue
+            self.peak_process_mb[name] = max(self.peak_process_mb.get(name, 0.0), max(sizes))
+            self.peak_total_mb[name] = max(self.peak_total_mb.get(name, 0.0), sum(sizes))
+            self.processes[name] = max(self.processes.get(name, 0), len(sizes))
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def __enter__(self) -> "MemorySampler":
+        self.sample()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        self.sample()

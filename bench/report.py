@@ -1,0 +1,140 @@
+"""The benchmark report as Markdown (what docs/performance.md quotes)."""
+
+from typing import Any
+
+
+def _row(*cells: object) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _p(values: dict[str, float]) -> str:
+    return f"{values['p50']:.1f} / {values['p95']:.1f} / {values['p99']:.1f}"
+
+
+def markdown(report: dict[str, Any]) -> str:
+    head, loaded, idle = report["headline"], report["loaded"], report["idle"]
+    runs = ", ".join(map(str, report["inprocess"]["runs"]))
+    lines = [
+        f"## Newsflow benchmark ({report['cores']} cores, {head['articles']} articles, "
+        f"{report['in_flight']} in flight)",
+        "",
+        _row("figure", "value"),
+        _row("---", "---"),
+        _row("distributed, articles/s", head["distributed_articles_per_s"]),
+        _row(
+            "in-process, articles/s (before, after)",
+            f"{head['inprocess_articles_per_s']} ({runs})",
+        ),
+        _row("**throughput ratio**", f"**{head['throughput_ratio']}**"),
+        _row("gateway + collector overhead p50, ms (idle)", head["overhead_ms_p50"]),
+        _row("latency under load p50 / p95 / p99, ms", _p(loaded["latency_ms"])),
+        _row("latency idle p50 / p95 / p99, ms", _p(idle["latency_ms"])),
+        _row("Redis commands per article", loaded["redis_commands_per_article"]),
+        _row("Redis memory per stored article, KB", loaded["redis_kb_per_stored_article"]),
+        _row(
+            "queued message bodies per article, KB (ingest / extraction / summarization)",
+            " / ".join(str(v) for v in loaded["queued_message_kb"].values()),
+        ),
+        _row("failed articles", loaded["failed"] + idle["failed"]),
+        "",
+        "### Where the time goes (ms, p50 / p95 / p99)",
+        "",
+        _row("step", "under load", "idle"),
+        _row("---", "---", "---"),
+        _row(
+            "gateway: POST round trip",
+            _p(loaded["gateway_submit_ms"]),
+            _p(idle["gateway_submit_ms"]),
+        ),
+    ]
+    for stage in ("ingest", "extraction", "summarization"):
+        for part in ("queue_wait", "service"):
+            label = f"{stage}: {part.replace('_', ' ')}"
+            lines.append(
+                _row(
+                    label, _p(loaded["stages_ms"][stage][part]), _p(idle["stages_ms"][stage][part])
+                )
+            )
+    lines += [
+        _row(
+            "collector: last stage's end -> done",
+            _p(loaded["collector_ms"]),
+            _p(idle["collector_ms"]),
+        ),
+        _row(
+            "all messaging (latency - critical path)",
+            _p(loaded["messaging_overhead_ms"]),
+            _p(idle["messaging_overhead_ms"]),
+        ),
+        "",
+        "### CPU per article and peak memory, under load",
+        "",
+        _row(
+            "process",
+            "CPU ms / article",
+            "peak RSS, largest process (MB)",
+            "all processes (MB)",
+            "processes",
+        ),
+        _row("---", "---", "---", "---", "---"),
+    ]
+    for name, cpu in loaded["cpu_ms_per_article"].items():
+        rss = loaded["peak_rss_mb"].get(name, {})
+        lines.append(
+            _row(
+                name,
+                cpu,
+                rss.get("largest_process", "-"),
+                rss.get("all_processes", "-"),
+                rss.get("processes", "-"),
+            )
+        )
+    total = sum(loaded["cpu_ms_per_article"].values())
+    lines += [
+        _row("**all**", f"**{total:.1f}**", "", "", ""),
+        _row("in-process baseline", report["inprocess"]["cpu_ms_per_article"], "", "", ""),
+        "",
+        "### Throughput against extraction worker processes",
+        "",
+        _row("extraction processes", "articles/s", "÷ in-process"),
+        _row("---", "---", "---"),
+    ]
+    for processes, rate in report["sweep"].items():
+        lines.append(_row(processes, rate, round(rate / head["inprocess_articles_per_s"], 3)))
+    if "before" in report:
+        lines += ["", *_before_after(report["before"], loaded)]
+    return "\n".join(lines) + "\n"
+
+
+def _before_after(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The loaded phase on an earlier commit and on this one, from the same run."""
+    env = f" with {before['env']}" if before["env"] else ""
+    lines = [
+        f"### Before ({before['ref']}{env}) and after, loaded phase, same run",
+        "",
+        _row("figure", "before", "after"),
+        _row("---", "---", "---"),
+        _row("articles/s", before["articles_per_s"], after["articles_per_s"]),
+        _row("latency p50, ms", before["latency_ms"]["p50"], after["latency_ms"]["p50"]),
+        _row(
+            "Redis commands per article",
+            before["redis_commands_per_article"],
+            after["redis_commands_per_article"],
+        ),
+    ]
+    for name in sorted(set(before["cpu_ms_per_article"]) | set(after["cpu_ms_per_article"])):
+        lines.append(
+            _row(
+                f"CPU ms / article: {name}",
+                before["cpu_ms_per_article"].get(name, "-"),
+                after["cpu_ms_per_article"].get(name, "-"),
+            )
+        )
+    lines.append(
+        _row(
+            "CPU ms / article: all",
+            round(sum(before["cpu_ms_per_article"].values()), 1),
+            round(sum(after["cpu_ms_per_article"].values()), 1),
+        )
+    )
+    return lines

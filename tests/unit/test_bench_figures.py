@@ -1,0 +1,105 @@
+"""The benchmark's arithmetic: timings read from stored results, and the report built on them."""
+
+from datetime import UTC, datetime, timedelta
+
+from bench.distributed import StackRun
+from bench.figures import article_times, run_figures
+from bench.processes import MemorySampler
+from bench.report import markdown
+from shared.models import ArticleResult
+from shared.models.result import StageStatus
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _at(ms: float) -> datetime:
+    return T0 + timedelta(milliseconds=ms)
+
+
+def _stage(start: float, end: float) -> StageStatus:
+    return StageStatus(
+        status="done", started_at=_at(start), finished_at=_at(end), duration_ms=end - start
+    )
+
+
+def _result(article_id: str, finished: float = 330.0) -> ArticleResult:
+    return ArticleResult(
+        id=article_id,
+        run_id="r",
+        status="done",
+        content_type="text",
+        submitted_at=T0,
+        updated_at=_at(finished),
+        finished_at=_at(finished),
+        stages={
+            "ingest": _stage(10, 30),  # 10 ms in the queue, 20 ms of work
+            "extraction": _stage(35, 320),  # 5 ms in the queue, 285 ms of work
+            "summarization": _stage(32, 40),
+        },
+    )
+
+
+def test_times_come_from_the_services_clocks() -> None:
+    times = article_times(_result("a"))
+    assert times is not None
+    assert times.latency == 330 and times.ingest_wait == 10 and times.ingest == 20
+    assert times.extraction_wait == 5 and times.summarization_wait == 2
+    assert times.collector == 10  # extraction ended last, at 320
+    assert times.critical_path == 20 + 285
+
+
+def test_an_unfinished_article_has_no_times() -> None:
+    result = _result("a").model_copy(update={"status": "processing", "finished_at": None})
+    assert article_times(result) is None
+
+
+def _run() -> StackRun:
+    memory = MemorySampler({})
+    memory.peak_process_mb = {"extraction": 300.0}
+    memory.peak_total_mb = {"extraction": 700.0}
+    memory.processes = {"extraction": 3}
+    return StackRun(
+        label="loaded",
+        seconds=2.0,
+        results=[_result("a"), _result("b", finished=430.0)],
+        submit_ms={"a": 3.0, "b": 5.0},
+        cpu_s={"extraction": 0.6, "collector": 0.02},
+        redis_commands=210,
+        bench_commands=10,
+        memory=memory,
+        redis_memory_bytes=4096,
+    )
+
+
+def test_run_figures_per_article() -> None:
+    figures = run_figures(_run())
+    assert figures["articles_per_s"] == 1.0
+    assert figures["cpu_ms_per_article"] == {"collector": 10.0, "extraction": 300.0}
+    assert figures["redis_commands_per_article"] == 100.0  # the bench's own commands left out
+    assert figures["redis_kb_per_stored_article"] == 2.0
+    # gateway + collector per article: 3 + 10 and 5 + 110
+    assert figures["gateway_plus_collector_ms"]["p50"] == 64.0  # type: ignore[index]
+
+
+def test_the_report_shows_the_headline_figures() -> None:
+    figures = run_figures(_run())
+    headline = {
+        "articles": 2,
+        "distributed_articles_per_s": 1.0,
+        "inprocess_articles_per_s": 1.25,
+        "throughput_ratio": 0.8,
+        "overhead_ms_p50": 13.0,
+        "latency_ms": figures["latency_ms"],
+    }
+    report = {
+        "cores": 2,
+        "in_flight": 8,
+        "inprocess": {"articles_per_s": 1.25, "runs": [1.2, 1.3], "cpu_ms_per_article": 280.0},
+        "loaded": figures,
+        "idle": figures,
+        "sweep": {"1": 0.6, "2": 1.0},
+        "headline": headline,
+    }
+    text = markdown(report)
+    assert "| **throughput ratio** | **0.8** |" in text
+    assert "| 2 | 1.0 | 0.8 |" in text  # the sweep row divided by the in-process rate
