@@ -16,6 +16,7 @@ from shared.names import (
 )
 from shared.redact import install_log_redaction
 from shared.settings import Settings, get_settings
+from shared.transport import transport_for
 
 # How long a new pool process may take to start. Loading the spaCy pipeline takes seconds, longer
 # on a busy machine: with two busy cores, replacements of a killed extraction process were killed
@@ -30,6 +31,8 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     visibility_timeout = max(300, 4 * settings.task_time_limit)
     return {
         "broker_url": settings.redis_url,
+        # kombu's Redis transport with one client object per pool (shared/transport.py).
+        "broker_transport": transport_for(settings.redis_url),
         "broker_connection_retry_on_startup": True,
         "broker_connection_max_retries": settings.redis_connect_retries,
         "broker_transport_options": {"visibility_timeout": visibility_timeout},
