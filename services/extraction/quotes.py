@@ -9,10 +9,9 @@ in the same paragraph ("“…,” said X. “…”") or it opens the paragraph
 then a paragraph that is one more quote): writers name a speaker once per run of quotes.
 
 Rule groups (switched off by ``disabled`` for ablation): ``quotes.paragraphs`` (a quote carried
-over paragraphs), ``quotes.single`` (‘…’ quotes where they are the house style), ``quotes.titles``
-(short title-case quotations are names of works), ``quotes.colon`` (a clause ending in a colon
-introduces the quote), ``quotes.continuation`` (the run-of-quotes rule above), ``quotes.coref``
-(pronouns and nominals resolved to entities).
+over paragraphs), ``quotes.titles`` (short title-case quotations are names of works),
+``quotes.colon`` (a clause ending in a colon introduces the quote), ``quotes.continuation`` (the
+run-of-quotes rule above), ``quotes.coref`` (pronouns and nominals resolved to entities).
 """
 
 from bisect import bisect_right
@@ -39,8 +38,6 @@ def find_quotes(
 ) -> list[Quote]:
     """Every quotation long enough to be speech, with its speaker when the text names one."""
     spans = quoted_spans(text, continue_paragraphs="quotes.paragraphs" not in disabled)
-    if "quotes.single" in disabled:
-        spans = [s for s in spans if s.marks != "single"]
     if "quotes.titles" not in disabled:
         spans = [s for s in spans if not is_title(text[s.start : s.end])]
     parse = QuoteParse(doc, spans)
