@@ -123,6 +123,14 @@ def test_a_year_earlier_in_results_news_is_the_same_quarter_a_year_before() -> N
     ]
 
 
+def test_a_quarter_not_yet_begun_is_last_years_unless_the_sentence_looks_ahead() -> None:
+    january = date(1998, 1, 26)
+    reported = _one("The company reported lower profit for the fourth quarter.", january)
+    assert reported.timex == "1997-Q4"
+    assert _one("Profit will rise in the fourth quarter, it said.", january).timex == "1998-Q4"
+    assert _one("Profit rose in the third quarter.").timex == "2022-Q3"  # begun by August
+
+
 def test_times_of_day_are_typed_time() -> None:
     d = _one("Police arrived at 10 p.m. Tuesday.")
     assert (d.text, d.type, d.timex) == ("10 p.m. Tuesday", "TIME", "2022-08-16T22:00")
