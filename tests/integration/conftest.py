@@ -69,6 +69,9 @@ def run_stack(
         RATE_LIMIT_PER_MINUTE="1000",
         CALLBACK_SECRET=CALLBACK_SECRET,
         MAX_ARTICLE_BYTES="300000",
+        # One pool process per worker, as the fault tests count deaths and deliveries per process;
+        # the default (one per core) runs in test_dev_stack.py and make bench.
+        WORKER_CONCURRENCY="1",
     )
     env.update(extra_env or {})
     stack = Stack(env, log_dir)
