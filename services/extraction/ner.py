@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from services.extraction.entities import COARSE as COARSE  # re-exported: core.py reads it here
 from services.extraction.entities import Span
+from services.extraction.intervals import Intervals
 from services.extraction.pipeline import Pipeline
 
 # name -> "GPE" / "LOC" when the gazetteer knows it exactly (Gazetteer.place_type).
@@ -94,8 +95,9 @@ def combine(
 ) -> list[Span]:
     """CoNLL spans typed by the small model where possible, plus its non-CoNLL types."""
     out: list[Span] = []
+    small_at = Intervals((s.start, s.end) for s in small)
     for span in conll:
-        overlapping = [s for s in small if s.start < span.end and span.start < s.end]
+        overlapping = [small[i] for i in small_at.which(span.end, span.start)]
         exact = [s.label for s in overlapping if (s.start, s.end) == (span.start, span.end)]
         rest = [s.label for s in overlapping if (s.start, s.end) != (span.start, span.end)]
         out.append(
@@ -105,10 +107,11 @@ def combine(
                 fine_type(span.label, text[span.start : span.end], exact + rest, place_type),
             )
         )
+    conll_at = Intervals((c.start, c.end) for c in conll)
     for s in small:
         if s.label in COARSE:
             continue
-        if not any(c.start < s.end and s.start < c.end for c in conll):
+        if not conll_at.overlaps(s.start, s.end):
             out.append(s)
     out.sort(key=lambda s: (s.start, s.end))
     return out

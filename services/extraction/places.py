@@ -10,6 +10,7 @@ gazetteer cannot place keeps its name without a pin: a wrong pin is worse than n
 from collections.abc import Iterable
 
 from services.extraction.gazetteer import Gazetteer, Location, key
+from services.extraction.intervals import Intervals
 from services.extraction.resolve import resolve
 from services.extraction.toponyms import (
     GEOGRAPHIC_HEADS,
@@ -40,7 +41,9 @@ def geocode(
     entities = list(entities)
     if not text:  # without the text, the entity mentions are all there is
         disabled = disabled | {"places.spans", "places.embedded"}
-    sentence_of = {(m.start, m.end): m.sentence for e in entities for m in e.mentions}
+    mentions = [m for e in entities for m in e.mentions]
+    sentence_of = {(m.start, m.end): m.sentence for m in mentions}
+    mention_at = Intervals((m.start, m.end) for m in mentions)
     toponyms = find_toponyms(entities, text, gazetteer, disabled)
     locations = resolve(toponyms, text, gazetteer, disabled)
     if "places.second_pass" not in disabled:
@@ -66,7 +69,7 @@ def geocode(
             start=t.start,
             end=t.end,
             text=t.text,
-            sentence=_sentence(t, sentence_of, entities),
+            sentence=_sentence(t, sentence_of, mentions, mention_at),
         )
         place = by_key.get(group)
         if place is None:
@@ -103,10 +106,16 @@ def _place(t: Toponym, loc: Location | None) -> Place:
     )
 
 
-def _sentence(t: Toponym, sentence_of: dict[tuple[int, int], int], entities: list[Entity]) -> int:
-    """The sentence of the entity mention the toponym lies in (toponym spans sit inside one)."""
-    for e in entities:
-        for m in e.mentions:
-            if m.start <= t.start and t.end <= m.end + 1:
-                return m.sentence
+def _sentence(
+    t: Toponym,
+    sentence_of: dict[tuple[int, int], int],
+    mentions: list[Mention],
+    mention_at: Intervals,
+) -> int:
+    """The sentence of the first entity mention the toponym lies in (toponym spans sit inside
+    one; its end may pass the mention's by a repaired period): ``m.start <= t.start`` and
+    ``t.end <= m.end + 1``."""
+    holding = mention_at.which(t.start + 1, t.end - 2)
+    if holding:
+        return mentions[holding[0]].sentence
     return sentence_of.get((t.start, t.end), 0)

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from services.extraction.gazetteer import Gazetteer, Location
+from services.extraction.intervals import Intervals
 from shared.models import Entity, Mention
 
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
@@ -281,7 +282,7 @@ def find_toponyms(
                     continue  # "Lincoln" of "Lincoln Chafee": only "X County Sheriff ..."
                 add_embedded(m.start, m.end)
     if "places.untyped" not in disabled:
-        covered = [(m.start, m.end) for e in entities for m in e.mentions]
+        covered = Intervals((m.start, m.end) for e in entities for m in e.mentions)
         patterns = "places.patterns" not in disabled
         found.extend(_untyped(text, gazetteer, context, covered, patterns))
     if "places.counties" not in disabled:  # first: they win over the same span read otherwise
@@ -339,7 +340,7 @@ def _untyped(
     text: str,
     gazetteer: Gazetteer,
     context: Context,
-    covered: list[tuple[int, int]],
+    covered: Intervals,
     patterns: bool = False,
 ) -> list[Toponym]:
     """Capitalised names no entity covers that name a place the article supports (a town in
@@ -350,7 +351,7 @@ def _untyped(
     "D-S.C."), see _qualifiers."""
     found = []
     for m in _CAPITALISED.finditer(text):
-        if any(s < m.end() and m.start() < e for s, e in covered):
+        if covered.overlaps(m.start(), m.end()):
             continue
         name = m.group()
         dateline = name.isupper() and _DATELINE.match(text, m.end()) is not None
@@ -379,12 +380,12 @@ _QUALIFIER = re.compile(
 )
 
 
-def _qualifiers(text: str, gazetteer: Gazetteer, covered: list[tuple[int, int]]) -> list[Toponym]:
+def _qualifiers(text: str, gazetteer: Gazetteer, covered: Intervals) -> list[Toponym]:
     """Abbreviations of first-level regions ("Kan.", "S.C.", "D.C.") after "<Town>, " or
     "D-"/"R-" that no entity covers."""
     found = []
     for m in _QUALIFIER.finditer(text):
-        if any(s < m.end() and m.start() < e for s, e in covered):
+        if covered.overlaps(m.start(), m.end()):
             continue
         if gazetteer.abbreviation(m.group()) is not None or any(
             c.feature == "admin1" or c.capital for c in gazetteer.candidates(m.group())[:1]
