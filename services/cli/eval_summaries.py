@@ -27,14 +27,12 @@ ROUGE_KEYS = ("rouge1", "rouge2", "rougeLsum")
 # parser is built without importing numpy; a unit test checks that both lists agree.
 RULE_GROUPS = (
     "datelines",
-    "redundancy",
     "prior",
     "title",
     "learned",
     "features.position",
     "features.centrality",
     "features.length",
-    "features.surface",
 )
 # A document builder with the signature of services.ingest.core.build_document.
 DocumentBuilder = Callable[..., "Document"]

@@ -1,7 +1,7 @@
 """The summarization stage's pure core: Document in, Summary out, as the worker and eval call it.
 
-Rule groups (``disabled``, for ablation): ``datelines`` (``candidates``), ``redundancy``
-(``select``), and the scorer's ``prior``, ``title``, ``learned`` and ``features.GROUP``.
+Rule groups (``disabled``, for ablation): ``datelines`` (``candidates``) and the scorer's
+``prior``, ``title``, ``learned`` and ``features.GROUP``.
 """
 
 from services.summarization.budget import summary_budget
@@ -13,10 +13,8 @@ from services.summarization.text import words
 from shared.models import Document, Summary, SummaryOptions, SummarySentence
 from shared.settings import Settings
 
-REDUNDANCY = "redundancy"
 RULE_GROUPS: tuple[str, ...] = (
     DATELINES,
-    REDUNDANCY,
     PRIOR,
     TITLE,
     LEARNED,
@@ -41,9 +39,9 @@ def summarize(
     picked: list[SummarySentence] = []
     if found:
         title = words(document.title) if document.title else None
-        matrix, vectors, on_title = features(found, document.text, title)
+        matrix, on_title = features(found, title)
         scores = score(matrix, on_title, weights, disabled)
-        for row in pick(scores, vectors, budget, redundancy=REDUNDANCY not in disabled):
+        for row in pick(scores, budget):
             c = found[row]
             picked.append(
                 SummarySentence(

@@ -1,11 +1,10 @@
-"""Sentence features the learned scorer weighs: position, centrality, length and surface cues.
+"""Sentence features the learned scorer weighs: position, centrality and length.
 
 All are cheap (one TF-IDF pass over the article) and need no corpus statistics. None reads the
 headline: the scorer is trained to find the headline's content without it, so it works on agency
 copy that comes without one; headline similarity is added apart (``scoring.py``).
 """
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -21,12 +20,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "position": ("prior", "first", "rank", "paragraph_first"),
     "centrality": ("centrality",),
     "length": ("full_length", "log_length"),
-    "surface": ("quote", "numbers", "capitals"),
 }
 NAMES: tuple[str, ...] = tuple(name for group in GROUPS.values() for name in group)
-
-_QUOTE = re.compile(r"[\"“”«»]")
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]")
 
 
 def position_prior(candidates: Sequence[Candidate]) -> Matrix:
@@ -38,15 +33,14 @@ def position_prior(candidates: Sequence[Candidate]) -> Matrix:
 
 
 def features(
-    candidates: Sequence[Candidate], text: str, title: Sequence[str] | None = None
-) -> tuple[Matrix, Matrix, Matrix]:
-    """(features in ``NAMES`` order, unit TF-IDF rows for redundancy, cosine with ``title``)."""
+    candidates: Sequence[Candidate], title: Sequence[str] | None = None
+) -> tuple[Matrix, Matrix]:
+    """(features in ``NAMES`` order, cosine of each sentence with ``title``)."""
     n = len(candidates)
     vectors, title_vectors = tfidf([c.words for c in candidates], [title] if title else [])
     centroid = vectors.sum(axis=0)
     norm = float(np.linalg.norm(centroid))
     lengths = np.array([len(c.words) for c in candidates], dtype=np.float64)
-    quoted = [text[c.start : c.end] for c in candidates]
     columns = {
         "prior": position_prior(candidates),
         "first": (np.arange(n) == 0).astype(np.float64),
@@ -61,10 +55,7 @@ def features(
         "centrality": vectors @ centroid / norm if norm > 0 else np.zeros(n),
         "full_length": np.minimum(1.0, lengths / FULL_SENTENCE_WORDS),
         "log_length": np.log(lengths),
-        "quote": np.array([bool(_QUOTE.search(q)) for q in quoted], dtype=np.float64),
-        "numbers": np.array([sum(w.isdigit() for w in c.words) for c in candidates]) / lengths,
-        "capitals": np.array([len(_CAPITALISED.findall(q)) for q in quoted]) / lengths,
     }
     matrix: Matrix = np.column_stack([columns[name] for name in NAMES])
     on_title: Matrix = vectors @ title_vectors[0] if title else np.zeros(n)
-    return matrix, vectors, on_title
+    return matrix, on_title

@@ -26,7 +26,7 @@ from services.summarization.vectors import Matrix
 from shared.models import Document
 
 METHOD = "headline-logit"
-VERSION = "2"
+VERSION = "3"
 LABELLED_SENTENCES = 3  # the agency summary length the method is built for
 L2 = 1.0  # ridge on the weights; the fit is insensitive between 0.1 and 10
 NEWTON_STEPS = 30
@@ -42,7 +42,6 @@ class Example:
     """One training article: its candidates' features and the headline's words."""
 
     matrix: Matrix
-    vectors: Matrix
     sentence_words: list[set[str]]
     headline: set[str]
 
@@ -53,8 +52,8 @@ def example(document: Document) -> Example | None:
     found = candidates(document)
     if not headline or not found:
         return None
-    matrix, vectors, _ = features(found, document.text)
-    return Example(matrix, vectors, [set(c.words) for c in found], headline)
+    matrix, _ = features(found)
+    return Example(matrix, [set(c.words) for c in found], headline)
 
 
 def labels(ex: Example) -> Matrix:
@@ -89,7 +88,7 @@ def headline_recall(examples: Sequence[Example], weights: Weights | None) -> flo
             chosen = list(range(min(LABELLED_SENTENCES, len(ex.matrix))))
         else:
             scores = score(ex.matrix, np.zeros(len(ex.matrix)), weights, NO_TITLE)
-            chosen = pick(scores, ex.vectors, LABELLED_SENTENCES)
+            chosen = pick(scores, LABELLED_SENTENCES)
         covered = set().union(*(ex.sentence_words[row] for row in chosen))
         total += len(ex.headline & covered) / len(ex.headline)
     return total / len(examples) if examples else 0.0
