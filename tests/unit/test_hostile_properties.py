@@ -99,11 +99,20 @@ def _cpu(work: Callable[[], object]) -> float:
 
 
 def _assert_linear(work: Callable[[str], object], units: list[str], chars: int) -> None:
-    """Four times the text within eight times the CPU (plus a little for timer noise)."""
+    """Four times the text within eight times the CPU (plus a little for timer noise).
+
+    A quadratic step costs sixteen times. CPU time still wobbles on a busy machine (a collection,
+    cache misses), so a pair over the bound is measured twice more and the best of three decides.
+    """
     small, big = _repeated(units, chars), _repeated(units, 4 * chars)
     work(small)  # warm caches and lazy imports
-    base = _cpu(lambda: work(small))
-    assert _cpu(lambda: work(big)) < 8 * base + 0.3, units
+    base, cost = _cpu(lambda: work(small)), _cpu(lambda: work(big))
+    for _ in range(2):
+        if cost < 8 * base + 0.3:
+            break
+        base = min(base, _cpu(lambda: work(small)))
+        cost = min(cost, _cpu(lambda: work(big)))
+    assert cost < 8 * base + 0.3, (units, base, cost)
 
 
 def _document(text: str) -> Document:
