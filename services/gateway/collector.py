@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 settings = get_settings()
 app = make_celery("collector", settings)
 # Flower shows the stage tasks, which is what operators watch; the collector's three bookkeeping
-# tasks per article sent no task events, which were a third of its CPU (docs/performance.md).
+# tasks per article send no task events, which cost a fifth of its CPU (docs/performance.md).
 # Its worker still sends heartbeats, so Flower lists it; its failures are logged and retried.
 app.conf.worker_send_task_events = False
 _store: ArticleStore | None = None

@@ -28,3 +28,11 @@ def test_tasks_route_to_the_five_queues() -> None:
     assert set(queues) == {"ingest", "extraction", "summarization", "results", "callbacks"}
     # A slow callback receiver must never hold up result collection: not the same queue.
     assert TASK_ROUTES["results.callback"] != TASK_ROUTES["results.collect"]
+
+
+def test_flower_sees_the_stage_tasks_but_not_the_collectors_bookkeeping() -> None:
+    from services.extraction.worker import app as extraction
+    from services.gateway.collector import app as collector
+
+    assert extraction.conf.worker_send_task_events
+    assert not collector.conf.worker_send_task_events

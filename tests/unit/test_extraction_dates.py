@@ -223,4 +223,11 @@ def test_matching_stays_linear_on_hostile_text(unit: str) -> None:
     small = unit * (8_000 // len(unit))
     big = unit * (32_000 // len(unit))
     _cpu_seconds(small)  # warm up
-    assert _cpu_seconds(big) < 8 * _cpu_seconds(small) + 0.2
+    # CPU time wobbles on a busy machine: a pair over the bound is measured twice more, and the
+    # best of three decides (a quadratic step costs sixteen times, far over eight).
+    base, cost = _cpu_seconds(small), _cpu_seconds(big)
+    for _ in range(2):
+        if cost < 8 * base + 0.2:
+            break
+        base, cost = min(base, _cpu_seconds(small)), min(cost, _cpu_seconds(big))
+    assert cost < 8 * base + 0.2, (base, cost)
