@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_connect_retries: int = Field(30, ge=0, description="start-up retries, one a second")
 
+    # The corpus archive (docs/corpus.md): SQLite by default, PostgreSQL in compose.
+    database_url: str = Field(
+        "sqlite:///.data/newsflow.db",
+        description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user:pw@host/db",
+    )
+
     # Gateway limits.
     max_article_bytes: int = Field(2_000_000, gt=0, description="largest request body, bytes")
     max_batch_articles: int = Field(100, gt=0)

@@ -1,0 +1,167 @@
+"""Writing to the archive: one transaction per article, idempotent, safe with concurrent writers.
+
+A rerun of an article replaces its rows (same ``pk``), so archiving the same result twice leaves
+the archive as archiving it once. The per-day entity roll-up is recomputed, not incremented, for
+every (entity, day) the write touches, which keeps it exact under reruns and deletes. Two
+writers racing for one roll-up row make one of them fail on its key; the write is then retried.
+"""
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from services.gateway.corpus import fulltext, stories
+from services.gateway.corpus.rows import article_rows, restored
+from services.gateway.corpus.tables import (
+    article_entities,
+    article_places,
+    articles,
+    entity_days,
+)
+from shared.models import ArticleResult
+
+log = logging.getLogger(__name__)
+WRITE_ATTEMPTS = 5
+
+
+def write_transaction(engine: Engine) -> Connection:
+    """A connection whose next transaction takes the write lock at BEGIN (SQLite; see database)."""
+    conn = engine.connect()
+    conn.info["write"] = True
+    return conn
+
+
+def _retrying(engine: Engine, work: Callable[[Connection], int | None]) -> int | None:
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            with write_transaction(engine) as conn, conn.begin():
+                return work(conn)
+        except (IntegrityError, DBAPIError) as exc:
+            if attempt == WRITE_ATTEMPTS or not _transient(exc):
+                raise
+            log.info("archive write conflicted (attempt %d): %s", attempt, exc.orig)
+            time.sleep(0.05 * attempt)
+    return None
+
+
+def _transient(exc: DBAPIError) -> bool:
+    """A lost race (unique key, serialization, deadlock, a locked SQLite file): worth a retry."""
+    if isinstance(exc, IntegrityError):
+        return True
+    code = getattr(exc.orig, "sqlstate", None)
+    return code in ("40001", "40P01") or "locked" in str(exc.orig)
+
+
+def archive(engine: Engine, result: ArticleResult, now: datetime | None = None) -> int | None:
+    """Archive a finished article; its story id. Only ``done`` results are archived."""
+    if result.status != "done":
+        return None
+    rows = article_rows(result, now or datetime.now(UTC))
+
+    def work(conn: Connection) -> int | None:
+        old = _existing(conn, result.id)
+        touched = set()
+        if old is not None:
+            pk = int(old.pk)
+            touched |= _detach(conn, pk, old.title, old.text, old.story_id)
+            conn.execute(update(articles).where(articles.c.pk == pk).values(rows.article))
+        else:
+            pk = int(
+                conn.execute(
+                    insert(articles).values(rows.article).returning(articles.c.pk)
+                ).scalar_one()
+            )
+        fulltext.index(conn, pk, rows.article["title"], rows.article["text"])
+        if rows.entities:
+            conn.execute(insert(article_entities), [{"article_pk": pk, **e} for e in rows.entities])
+        if rows.places:
+            conn.execute(insert(article_places), [{"article_pk": pk, **p} for p in rows.places])
+        owner = rows.article["owner"]
+        touched |= {(owner, e["key"], e["day"]) for e in rows.entities}
+        _recount(conn, touched)
+        return stories.assign(conn, pk, owner, rows.article["dated_at"], rows.story)
+
+    return _retrying(engine, work)
+
+
+def remove(engine: Engine, article_id: str) -> bool:
+    """Delete an article and everything derived from it; False if it was not archived."""
+
+    def work(conn: Connection) -> int | None:
+        old = _existing(conn, article_id)
+        if old is None:
+            return 0
+        touched = _detach(conn, int(old.pk), old.title, old.text, old.story_id)
+        conn.execute(delete(articles).where(articles.c.pk == old.pk))
+        _recount(conn, touched)
+        return 1
+
+    return bool(_retrying(engine, work))
+
+
+def get(engine: Engine, article_id: str) -> ArticleResult | None:
+    """The archived record of an article, as the store served it while it was hot."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(articles.c.result, articles.c.text).where(articles.c.id == article_id)
+        ).first()
+    return restored(row.result, row.text) if row else None
+
+
+def _existing(conn: Connection, article_id: str) -> Row[Any, Any, Any, Any] | None:
+    a = articles.c
+    return conn.execute(select(a.pk, a.title, a.text, a.story_id).where(a.id == article_id)).first()
+
+
+def _detach(
+    conn: Connection, pk: int, title: str | None, body: str, story_id: int | None
+) -> set[tuple[str, str, date]]:
+    """Remove an archived article's derived rows; the roll-up rows they counted in."""
+    e = article_entities.c
+    touched = {
+        (r.owner, r.key, r.day)
+        for r in conn.execute(select(e.owner, e.key, e.day).where(e.article_pk == pk))
+    }
+    fulltext.unindex(conn, pk, title, body)
+    stories.remove(conn, pk, story_id)
+    conn.execute(delete(article_entities).where(e.article_pk == pk))
+    conn.execute(delete(article_places).where(article_places.c.article_pk == pk))
+    return touched
+
+
+def _recount(conn: Connection, touched: Iterable[tuple[str, str, date]]) -> None:
+    """Recompute the roll-up rows of these (owner, key, day) from the mention rows."""
+    keys = sorted(set(touched))
+    if not keys:
+        return
+    d, e = entity_days.c, article_entities.c
+
+    def matching(cols: Any, chunk: list[tuple[str, str, date]]) -> Any:
+        return or_(*(and_(cols.owner == o, cols.key == k, cols.day == day) for o, k, day in chunk))
+
+    for start in range(0, len(keys), 200):
+        chunk = keys[start : start + 200]
+        conn.execute(delete(entity_days).where(matching(d, chunk)))
+        counted = (
+            select(
+                e.owner,
+                e.key,
+                e.day,
+                func.min(e.type),
+                func.min(e.name),
+                func.count(),
+                func.sum(e.mentions),
+            )
+            .where(matching(e, chunk))
+            .group_by(e.owner, e.key, e.day)
+        )
+        conn.execute(
+            insert(entity_days).from_select(
+                ["owner", "key", "day", "type", "name", "articles", "mentions"], counted
+            )
+        )

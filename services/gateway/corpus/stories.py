@@ -1,0 +1,205 @@
+"""Story clusters: each archived article joins the story of its best earlier match, or starts one.
+
+Two kinds of match, both found through an index so a new article never compares against all:
+- **near-duplicates** (rewrites of one wire copy): ingest's 64-value MinHash signature is cut into
+  ``BANDS`` bands; articles sharing any band's hash are candidates (locality-sensitive hashing),
+  kept when their estimated Jaccard similarity reaches ``DUPLICATE_SIMILARITY``;
+- **the same event from other sources**: articles within ``EVENT_WINDOW`` days sharing at least
+  ``EVENT_SHARED_ENTITIES`` of their most salient entities are candidates, kept when the overlap
+  of salient entities and keyphrases (``event_similarity``) reaches ``EVENT_SIMILARITY``.
+Clustering is incremental and single-link to the best match: an article that bridges two stories
+joins the better one (stories are not merged), and ``newsflow reindex`` replays every article
+in date order. The thresholds are measured by ``newsflow eval stories`` (docs/corpus.md).
+"""
+
+import hashlib
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+
+from services.gateway.corpus.rows import StoryFeatures, as_utc, unpack_signature
+from services.gateway.corpus.tables import article_bands, article_entities, articles, stories
+
+BANDS = 16  # of 4 rows each: candidates from an estimated Jaccard of about (1/16)^(1/4) = 0.5
+DUPLICATE_SIMILARITY = 0.5
+EVENT_WINDOW = timedelta(days=3)
+EVENT_SHARED_ENTITIES = 2
+EVENT_SIMILARITY = 0.3
+ENTITY_WEIGHT = 0.6  # of event_similarity; the rest is keyphrase overlap
+MAX_CANDIDATES = 200
+
+
+@dataclass(frozen=True)
+class Candidate:
+    pk: int
+    story_id: int | None
+    dated_at: datetime
+    signature: tuple[int, ...]
+    entities: frozenset[str]
+    terms: frozenset[str]
+
+
+def band_hashes(signature: Sequence[int]) -> list[tuple[int, int]]:
+    """(band, signed 64-bit hash of the band's values); none for an empty signature."""
+    if not signature:
+        return []
+    rows = len(signature) // BANDS
+    out = []
+    for band in range(BANDS):
+        chunk = struct.pack(f"<{rows}I", *signature[band * rows : (band + 1) * rows])
+        digest = hashlib.blake2b(chunk, digest_size=8).digest()
+        out.append((band, int.from_bytes(digest, "little", signed=True)))
+    return out
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def signature_similarity(a: Sequence[int], b: Sequence[int]) -> float:
+    if not a or len(a) != len(b):
+        return 0.0
+    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
+
+
+def event_similarity(a: StoryFeatures, b: Candidate) -> float:
+    return ENTITY_WEIGHT * jaccard(a.entities, b.entities) + (1 - ENTITY_WEIGHT) * jaccard(
+        a.terms, b.terms
+    )
+
+
+def best_match(features: StoryFeatures, candidates: Sequence[Candidate]) -> Candidate | None:
+    """The functional core: the candidate this article's story should be, if any.
+
+    A near-duplicate beats an event match; among equals, the most similar, then the earliest.
+    """
+    scored: list[tuple[int, float, datetime, int, Candidate]] = []
+    for c in candidates:
+        dup = signature_similarity(features.signature, c.signature)
+        if dup >= DUPLICATE_SIMILARITY:
+            scored.append((1, dup, c.dated_at, c.pk, c))
+            continue
+        shared = len(features.entities & c.entities)
+        event = event_similarity(features, c)
+        if shared >= EVENT_SHARED_ENTITIES and event >= EVENT_SIMILARITY:
+            scored.append((0, event, c.dated_at, c.pk, c))
+    if not scored:
+        return None
+    return max(scored, key=lambda s: (s[0], s[1], -s[2].timestamp(), -s[3]))[4]
+
+
+def _candidates(
+    conn: Connection, pk: int, owner: str, when: datetime, features: StoryFeatures
+) -> list[Candidate]:
+    pks: set[int] = set()
+    bands = band_hashes(features.signature)
+    if bands:
+        same_band = or_(
+            *(and_(article_bands.c.band == b, article_bands.c.hash == h) for b, h in bands)
+        )
+        found = conn.execute(
+            select(article_bands.c.article_pk)
+            .where(article_bands.c.owner == owner, same_band, article_bands.c.article_pk != pk)
+            .distinct()
+            .limit(MAX_CANDIDATES)
+        )
+        pks.update(int(p) for (p,) in found)
+    if len(features.entities) >= EVENT_SHARED_ENTITIES:
+        e = article_entities.c
+        found = conn.execute(
+            select(e.article_pk)
+            .where(
+                e.owner == owner,
+                e.key.in_(sorted(features.entities)),
+                e.day.between((when - EVENT_WINDOW).date(), (when + EVENT_WINDOW).date()),
+                e.article_pk != pk,
+            )
+            .group_by(e.article_pk)
+            .having(func.count() >= EVENT_SHARED_ENTITIES)
+            .limit(MAX_CANDIDATES)
+        )
+        pks.update(int(p) for (p,) in found)
+    if not pks:
+        return []
+    a = articles.c
+    rows = conn.execute(
+        select(a.pk, a.story_id, a.dated_at, a.minhash, a.story_keys, a.story_terms).where(
+            a.pk.in_(sorted(pks)), a.story_id.is_not(None)
+        )
+    )
+    return [
+        Candidate(
+            pk=int(r.pk),
+            story_id=int(r.story_id),
+            dated_at=r.dated_at,
+            signature=unpack_signature(r.minhash),
+            entities=frozenset(r.story_keys.split()),
+            terms=frozenset(r.story_terms.split()),
+        )
+        for r in rows
+    ]
+
+
+def assign(conn: Connection, pk: int, owner: str, when: datetime, features: StoryFeatures) -> int:
+    """Put the archived article ``pk`` into a story (its bands indexed first); its story id."""
+    bands = band_hashes(features.signature)
+    if bands:
+        conn.execute(
+            insert(article_bands),
+            [{"article_pk": pk, "band": b, "hash": h, "owner": owner} for b, h in bands],
+        )
+    match = best_match(features, _candidates(conn, pk, owner, when, features))
+    s = stories.c
+    if match is None or match.story_id is None:
+        story_id = int(
+            conn.execute(
+                insert(stories)
+                .values(owner=owner, first_article_pk=pk, earliest_at=when, latest_at=when, size=1)
+                .returning(s.id)
+            ).scalar_one()
+        )
+    else:
+        story_id = match.story_id
+        story = conn.execute(select(stories).where(s.id == story_id)).one()
+        earlier = as_utc(when) < as_utc(story.earliest_at)
+        conn.execute(
+            update(stories)
+            .where(s.id == story_id)
+            .values(
+                size=s.size + 1,
+                earliest_at=when if earlier else story.earliest_at,
+                first_article_pk=pk if earlier else story.first_article_pk,
+                latest_at=max(as_utc(when), as_utc(story.latest_at)),
+            )
+        )
+    conn.execute(update(articles).where(articles.c.pk == pk).values(story_id=story_id))
+    return story_id
+
+
+def remove(conn: Connection, pk: int, story_id: int | None) -> None:
+    """Take ``pk`` out of its story (before it is deleted or re-archived)."""
+    conn.execute(delete(article_bands).where(article_bands.c.article_pk == pk))
+    if story_id is None:
+        return
+    a, s = articles.c, stories.c
+    rest = conn.execute(
+        select(a.pk, a.dated_at)
+        .where(a.story_id == story_id, a.pk != pk)
+        .order_by(a.dated_at, a.pk)
+    ).all()
+    if not rest:
+        conn.execute(delete(stories).where(s.id == story_id))
+        return
+    conn.execute(
+        update(stories)
+        .where(s.id == story_id)
+        .values(
+            size=len(rest),
+            first_article_pk=rest[0].pk,
+            earliest_at=rest[0].dated_at,
+            latest_at=max(as_utc(r.dated_at) for r in rest),
+        )
+    )

@@ -1,0 +1,134 @@
+"""The archive's tables (SQLAlchemy Core). Alembic migrations create them; this is what code reads.
+
+``articles`` holds one row per archived article, the full result JSON among its columns (without
+the document text, which has its own column, so it is stored once). Every other table is
+*derived* from that JSON and rebuilt by ``newsflow reindex``: entity and place rows for filtering,
+a per-day roll-up of entity counts, MinHash band rows for near-duplicate lookup, and stories.
+``owner`` is the API key fingerprint ('' without tenants) and scopes every query.
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+# BIGINT on PostgreSQL, INTEGER on SQLite (where only INTEGER PRIMARY KEY is the rowid).
+Key = BigInteger().with_variant(Integer(), "sqlite")
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("pk", Key, primary_key=True, autoincrement=True),
+    Column("id", String(80), nullable=False, unique=True),
+    Column("owner", String(40), nullable=False),
+    Column("run_id", String(80), nullable=False),
+    Column("title", Text),
+    Column("source", String(255)),
+    Column("url", Text),
+    Column("language", String(8)),
+    Column("published_at", DateTime(timezone=True)),
+    # The time axis of every query: publication time when the article gives one, else when it
+    # finished; ``day`` is its UTC date, for per-day series.
+    Column("dated_at", DateTime(timezone=True), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("word_count", Integer, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("result", Text, nullable=False, comment="ArticleResult JSON without document.text"),
+    Column("story_id", Key, index=True),
+    # What story clustering compares (stories.py): the MinHash signature as bytes, the most
+    # salient entity keys and the top keyphrases, space-separated.
+    Column("minhash", LargeBinary, nullable=False),
+    Column("story_keys", Text, nullable=False),
+    Column("story_terms", Text, nullable=False),
+    Column("archived_at", DateTime(timezone=True), nullable=False),
+    Index(None, "owner", "dated_at", "pk"),
+)
+
+article_entities = Table(
+    "article_entities",
+    metadata,
+    Column("article_pk", Key, ForeignKey("articles.pk", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(160), primary_key=True),
+    Column("owner", String(40), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("mentions", Integer, nullable=False),
+    Column("salience", Float, nullable=False),
+    Column("day", Date, nullable=False),
+    Index(None, "key", "owner", "day"),
+    Index(None, "owner", "type", "day"),
+)
+
+article_places = Table(
+    "article_places",
+    metadata,
+    Column("article_pk", Key, ForeignKey("articles.pk", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(160), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("source_id", String(40), index=True),
+    Column("country_code", String(2)),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Index(None, "key"),
+)
+
+# Articles per entity per day, recomputed for every (key, day) an archive write touches: the
+# "most mentioned" and per-day queries read this instead of scanning every mention row.
+entity_days = Table(
+    "entity_days",
+    metadata,
+    Column("owner", String(40), primary_key=True),
+    Column("key", String(160), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("type", String(16), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("articles", Integer, nullable=False),
+    Column("mentions", Integer, nullable=False),
+    Index(None, "owner", "day", "type"),
+)
+
+# One row per MinHash band of an article: articles sharing a band's hash are near-duplicate
+# candidates (locality-sensitive hashing), so a new article never compares against all others.
+article_bands = Table(
+    "article_bands",
+    metadata,
+    Column("article_pk", Key, ForeignKey("articles.pk", ondelete="CASCADE"), primary_key=True),
+    Column("band", Integer, primary_key=True),
+    Column("hash", BigInteger, nullable=False),
+    Column("owner", String(40), nullable=False),
+    Index(None, "owner", "band", "hash"),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("owner", String(40), nullable=False),
+    Column("first_article_pk", Key, nullable=False),
+    Column("earliest_at", DateTime(timezone=True), nullable=False),
+    Column("latest_at", DateTime(timezone=True), nullable=False),
+    Column("size", Integer, nullable=False),
+    Index(None, "owner", "latest_at"),
+)
