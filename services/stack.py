@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Final
 
 from services.localredis import port_in_use, start_redis
+from shared.redact import redact_url
 
 CELERY_WORKER: Final = [
     "celery",
@@ -51,6 +52,9 @@ LOCAL_ENV: Final[dict[str, str]] = {
     "FLOWER_ADDRESS": "127.0.0.1",
     "FLOWER_PORT": "5555",
     "FLOWER_BASIC_AUTH": "newsflow:newsflow",
+    # The corpus archive: a SQLite file beside the Redis data, relative to where `make dev` runs.
+    # Test stacks and benchmarks give their own (in their temporary directory), never this one.
+    "DATABASE_URL": "sqlite:///.data/newsflow.db",
     "PYTHONUNBUFFERED": "1",
 }
 DEFAULT_REDIS_PORT: Final = 6390
@@ -135,7 +139,8 @@ def main() -> int:
     env = local_env(redis_url)
     stack = Stack(env, root / ".data" / "logs", new_session=False)
     stack.start()
-    print(f"Newsflow is up (Redis {redis_url}); logs in .data/logs/")
+    archive = redact_url(env["DATABASE_URL"])
+    print(f"Newsflow is up (Redis {redact_url(redis_url)}, archive {archive}); logs in .data/logs/")
     print(f"  gateway  http://{env['UVICORN_HOST']}:{env['UVICORN_PORT']}/docs")
     user = env["FLOWER_BASIC_AUTH"].split(":")[0]
     print(f"  flower   http://{env['FLOWER_ADDRESS']}:{env['FLOWER_PORT']}/  (user {user})")

@@ -109,6 +109,7 @@ class Settings(BaseSettings):
         problems = secret_problems(
             production=self.newsflow_env == "production",
             redis_url=self.redis_url,
+            database_url=self.database_url,
             api_keys=self.api_keys,
             callback_secret=self.callback_secret,
             flower_basic_auth=self.flower_basic_auth,

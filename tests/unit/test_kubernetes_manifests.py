@@ -43,6 +43,7 @@ DEPLOYMENT_VARS: Final = {"REDIS_ADDRESS", "REDIS_PASSWORD"}
 PROCESS_PREFIXES: Final = ("UVICORN_", "FLOWER_")
 REAL_SECRETS: Final = {
     "REDIS_PASSWORD": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+    "DATABASE_URL": "postgresql+psycopg://newsflow:4c3b2a1908f7e6d5@db.example.internal:5432/newsflow",
     "FLOWER_BASIC_AUTH": "ops:9c8b7a6d5e4f",
     "API_KEYS": "5b7e0c1d9a2f",
     "CALLBACK_SECRET": "e4d3c2b1a0f9e8d7",
@@ -244,6 +245,19 @@ def test_every_placeholder_of_the_template_is_refused(monkeypatch: pytest.Monkey
         name = "REDIS_URL" if secret_key == "REDIS_PASSWORD" else secret_key
         with pytest.raises(ValidationError, match=f"{name} (carries|holds|is|has) a placeholder"):
             Settings()
+
+
+def test_the_archive_clients_get_postgres_from_the_secret_and_nobody_else_does() -> None:
+    """The gateway reads the corpus archive and the collector writes it: both need the managed
+    PostgreSQL (a SQLite file cannot live on the read-only root filesystem)."""
+    template = SECRET["stringData"]["DATABASE_URL"]
+    assert urlsplit(template).scheme == "postgresql+psycopg"
+    for name in DEPLOYMENTS:
+        env = resolved_env(name, REAL_SECRETS)
+        if name in ("gateway", "collector"):
+            assert env["DATABASE_URL"] == REAL_SECRETS["DATABASE_URL"], name
+        else:
+            assert "DATABASE_URL" not in env, name
 
 
 def test_workers_are_given_the_hard_time_limit_to_finish_a_task() -> None:
