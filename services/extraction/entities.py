@@ -12,24 +12,8 @@ from dataclasses import dataclass, field
 
 from services.extraction.sentences import SentenceIndex
 from shared.models import Entity, Mention
+from shared.models.extraction import ENTITY_TYPES
 
-# OntoNotes labels that name things; numbers, amounts and times are not entities (DATE -> dates).
-ENTITY_TYPES = frozenset(
-    {
-        "PERSON",
-        "ORG",
-        "GPE",
-        "LOC",
-        "NORP",
-        "EVENT",
-        "FAC",
-        "PRODUCT",
-        "WORK_OF_ART",
-        "LAW",
-        "LANGUAGE",
-        "MISC",
-    }
-)
 # OntoNotes type -> CoNLL-2003 type (eval/README.md); others have no CoNLL counterpart.
 COARSE: dict[str, str] = {
     "PERSON": "PER",

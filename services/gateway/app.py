@@ -9,9 +9,10 @@ from redis.asyncio import Redis as AsyncRedis
 
 from services.gateway import problems
 from services.gateway.broker import app as celery_app
+from services.gateway.corpus.database import connect
 from services.gateway.deps import Services
 from services.gateway.limits import BodySizeLimit
-from services.gateway.routes import articles, events, health
+from services.gateway.routes import articles, corpus, events, export, health
 from services.gateway.store import ArticleStore
 from shared.redact import install_log_redaction
 from shared.settings import Settings, get_settings
@@ -25,16 +26,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         redis = Redis.from_url(settings.redis_url, socket_timeout=5, health_check_interval=30)
         aredis = AsyncRedis.from_url(settings.redis_url, health_check_interval=30)
+        archive = connect(settings.database_url)  # migrated by the collector (docs/corpus.md)
         app.state.services = Services(
             settings=settings,
             redis=redis,
             aredis=aredis,
             store=ArticleStore(redis, settings.article_ttl_seconds),
             celery=celery_app,
+            archive=archive,
         )
         yield
         await aredis.aclose()
         redis.close()
+        archive.dispose()
 
     app = FastAPI(
         title="Newsflow",
@@ -48,7 +52,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_bytes=settings.max_article_bytes,
         batch_max_bytes=settings.max_batch_bytes,
     )
+    app.include_router(corpus.router)  # GET /articles (search) before /articles/{id}
     app.include_router(articles.router)
+    app.include_router(export.router)
     app.include_router(events.router)
     app.include_router(health.router)
     return app

@@ -5,6 +5,7 @@ gateway's store code and imports no NLP package.
 """
 
 import logging
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +13,11 @@ from celery import Task
 from celery.signals import worker_ready, worker_shutdown
 from redis import Redis
 from redis.exceptions import RedisError
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from services.gateway.corpus import archive as corpus
+from services.gateway.corpus.database import connect, upgrade
 from services.gateway.merge import merge_outcome
 from services.gateway.store import ArticleStore
 from services.gateway.sweeper import Sweeper
@@ -30,6 +35,7 @@ app = make_celery("collector", settings)
 # Its worker still sends heartbeats, so Flower lists it; its failures are logged and retried.
 app.conf.worker_send_task_events = False
 _store: ArticleStore | None = None
+_engine: Engine | None = None
 
 
 def store() -> ArticleStore:
@@ -39,11 +45,38 @@ def store() -> ArticleStore:
     return _store
 
 
+def archive_engine() -> Engine:
+    """Per process: a pool process must not share the connections of the parent it forked from."""
+    global _engine
+    if _engine is None:
+        _engine = connect(settings.database_url)
+    return _engine
+
+
 def after_events(article_id: str, events: list[ArticleEvent]) -> None:
-    """A run that just ended notifies its callback URL, through the ``callbacks`` queue
-    (services/gateway/notifier.py), so a slow receiver never holds up collection."""
+    """A run that just ended ``done`` goes into the archive; then any ended run notifies its
+    callback URL, through the ``callbacks`` queue (services/gateway/notifier.py), so a slow
+    receiver never holds up collection. Archived first: a receiver may search for it at once."""
+    if any(e.type == "done" for e in events):
+        archive_article(article_id)
     if any(e.type in ("done", "failed") for e in events):
         send_callback(article_id)
+
+
+def archive_article(article_id: str) -> None:
+    """Write a finished article to the archive, then take it off the store's archive outbox.
+
+    A database error leaves it there: the article is done and served from Redis meanwhile, and
+    the sweeper archives it on a later pass (docs/reliability.md).
+    """
+    result = store().get(article_id)
+    if result is not None and result.status == "done":
+        try:
+            corpus.archive(archive_engine(), result)
+        except SQLAlchemyError:
+            log.exception("archiving %s failed; the sweeper will retry", article_id)
+            return
+    store().archived(article_id)
 
 
 def send_callback(article_id: str) -> None:
@@ -64,12 +97,33 @@ def send_callback(article_id: str) -> None:
 _sweeper: Sweeper | None = None
 
 
+def migrate_archive(attempts: int, pause_seconds: float = 1.0) -> None:
+    """Bring the archive's schema up to date before collecting: the database may still be
+    starting (compose starts them together), so it is tried ``attempts`` times."""
+    for attempt in range(1, attempts + 1):
+        engine = connect(settings.database_url)
+        try:
+            upgrade(engine)
+            return
+        except OperationalError:
+            if attempt == attempts:
+                raise
+            log.warning("archive database not reachable (attempt %d); retrying", attempt)
+            time.sleep(pause_seconds)
+        finally:
+            engine.dispose()
+
+
 @worker_ready.connect
 def _start_sweeper(**_: Any) -> None:
-    """In the collector's main process: the timer that re-drives or fails stalled runs."""
+    """In the collector's main process: migrations, then the timer that re-drives or fails
+    stalled runs and archives what a dead process left unarchived."""
     global _sweeper
+    migrate_archive(settings.redis_connect_retries + 1)
     sweeper_store = ArticleStore(Redis.from_url(settings.redis_url), settings.article_ttl_seconds)
-    _sweeper = Sweeper(sweeper_store, app, settings, after_events, send_callback)
+    _sweeper = Sweeper(
+        sweeper_store, app, settings, after_events, send_callback, archive=archive_article
+    )
     _sweeper.start()
 
 

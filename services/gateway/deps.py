@@ -7,6 +7,7 @@ from celery import Celery
 from fastapi import Depends, Header, Request
 from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
+from sqlalchemy import Engine
 
 from services.gateway.store import ArticleStore
 from services.gateway.tenancy import authenticate
@@ -20,6 +21,7 @@ class Services:
     aredis: AsyncRedis
     store: ArticleStore
     celery: Celery
+    archive: Engine
 
 
 def get_services(request: Request) -> Services:

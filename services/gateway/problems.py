@@ -1,5 +1,6 @@
 """RFC 9457 problem details: every error the gateway returns says what was wrong and where."""
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,11 +11,19 @@ from pydantic import ValidationError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import OutOfMemoryError as RedisFull
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import OperationalError as DatabaseUnavailable
+from sqlalchemy.exc import ProgrammingError as DatabaseNotMigrated
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from services.gateway.corpus.cursors import CursorError
+from services.gateway.corpus.fulltext import QueryError
+
+log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 # Redis full (maxmemory, noeviction): space comes back as results expire and queues drain.
 FULL_RETRY_AFTER_SECONDS = 60
+# The archive database restarting, or not yet migrated by the collector that starts beside us.
+ARCHIVE_RETRY_AFTER_SECONDS = 10
 
 
 class Problem(Exception):
@@ -95,3 +104,22 @@ def install(app: FastAPI) -> None:
         detail = "Redis reached its memory limit and refuses new work until space frees up"
         retry = {"Retry-After": str(FULL_RETRY_AFTER_SECONDS)}
         return problem_response(Problem(503, "Storage full", detail, headers=retry))
+
+    @app.exception_handler(QueryError)
+    async def _bad_query(_: Request, exc: QueryError) -> JSONResponse:
+        errors = [{"field": "query.q", "reason": str(exc)}]
+        return problem_response(Problem(422, "Invalid search", str(exc), errors))
+
+    @app.exception_handler(CursorError)
+    async def _bad_cursor(_: Request, exc: CursorError) -> JSONResponse:
+        errors = [{"field": "query.cursor", "reason": str(exc)}]
+        return problem_response(Problem(422, "Invalid cursor", str(exc), errors))
+
+    @app.exception_handler(DatabaseUnavailable)
+    @app.exception_handler(DatabaseNotMigrated)
+    async def _archive_down(_: Request, exc: Exception) -> JSONResponse:
+        # The driver's message may name hosts and users: it goes to the log, not to the client.
+        log.warning("archive unavailable: %s", exc)
+        detail = "the archive database is not reachable or not yet migrated; try again shortly"
+        retry = {"Retry-After": str(ARCHIVE_RETRY_AFTER_SECONDS)}
+        return problem_response(Problem(503, "Archive unavailable", detail, headers=retry))

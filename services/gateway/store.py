@@ -42,6 +42,10 @@ OPEN_KEY = f"{PREFIX}:open"  # sorted set: article id of unfinished runs by last
 # written with the run's end and removed once the collector has queued the callback, so a
 # collector that dies in between leaves it for the sweeper to send (docs/reliability.md).
 CALLBACKS_KEY = f"{PREFIX}:callbacks"
+# Sorted set, the archive outbox: article id of runs that ended ``done``, by end time, removed once
+# the collector has written the article to the archive (services/gateway/corpus); an entry left
+# by a collector that died or a database that was down is archived by the sweeper.
+ARCHIVE_KEY = f"{PREFIX}:to-archive"
 FINAL_STATUSES = ("done", "failed")
 
 
@@ -60,6 +64,7 @@ class ArticleStore:
             pipe.zrem(INDEX_KEY, article_id)
             pipe.zrem(OPEN_KEY, article_id)
             pipe.zrem(CALLBACKS_KEY, article_id)
+            pipe.zrem(ARCHIVE_KEY, article_id)
             deleted = pipe.execute()[0]
         return bool(deleted)
 
@@ -105,6 +110,14 @@ class ArticleStore:
     def callback_queued(self, article_id: str) -> None:
         self.redis.zrem(CALLBACKS_KEY, article_id)
 
+    def archive_due(self, before: datetime, limit: int) -> list[str]:
+        """Runs that ended ``done`` and were still not archived at ``before``, oldest first."""
+        ids = self.redis.zrangebyscore(ARCHIVE_KEY, "-inf", before.timestamp(), start=0, num=limit)
+        return [i.decode() if isinstance(i, bytes) else str(i) for i in ids]
+
+    def archived(self, article_id: str) -> None:
+        self.redis.zrem(ARCHIVE_KEY, article_id)
+
     def forget(self, article_id: str) -> None:
         """Stop tracking a run whose record is gone (expired or deleted)."""
         with self.redis.pipeline() as pipe:
@@ -144,6 +157,8 @@ class ArticleStore:
             self._track(pipe, updated)
             if updated.callback_url and any(e.type in FINAL_STATUSES for e in events):
                 pipe.zadd(CALLBACKS_KEY, {article_id: updated.updated_at.timestamp()})
+            if any(e.type == "done" for e in events):
+                pipe.zadd(ARCHIVE_KEY, {article_id: updated.updated_at.timestamp()})
 
         self.redis.transaction(attempt, key)
         return events

@@ -1,6 +1,7 @@
 """The sweeper's shell: a timer thread in the collector process that applies ``sweep.apply`` to
 every stalled run and sends what it re-drives, and sends the callbacks a dead collector process
-left in the store's outbox (docs/reliability.md says why it lives here).
+left in the store's outbox, and archives the finished articles a dead collector process or a
+database outage left unarchived (docs/reliability.md says why it lives here).
 
 Each collector replica runs one; a short Redis lock lets only one of them sweep per interval.
 """
@@ -39,8 +40,8 @@ STAGE_TASKS: Final[dict[Stage, str]] = {
     "summarization": TASK_SUMMARIZATION,
 }
 OnEvents = Callable[[str, list[ArticleEvent]], None]
-# The collector queues a callback milliseconds after storing the run's end; an outbox entry older
-# than this was left by a collector process that died in between.
+# The collector queues a callback (and archives the article) milliseconds after storing the run's
+# end; an outbox entry older than this was left by a collector process that died in between.
 CALLBACK_GRACE_SECONDS: Final = 10
 # Kombu's Redis transport keeps each delivered, not yet acknowledged message in this hash (by
 # delivery tag) and its delivery time in this sorted set.
@@ -77,6 +78,7 @@ class Sweeper:
         settings: Settings,
         on_events: OnEvents,
         send_callback: Callable[[str], None],
+        archive: Callable[[str], None] | None = None,
     ) -> None:
         self.store = store
         self.celery = celery
@@ -85,6 +87,7 @@ class Sweeper:
         self.time_limit = settings.task_time_limit
         self.on_events = on_events
         self.send_callback = send_callback
+        self.archive = archive
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="sweeper", daemon=True)
 
@@ -133,6 +136,10 @@ class Sweeper:
         for article_id in self.store.callbacks_due(due, SWEEP_BATCH):
             self.send_callback(article_id)
             counts["callback sent"] += 1
+        if self.archive is not None:
+            for article_id in self.store.archive_due(due, SWEEP_BATCH):
+                self.archive(article_id)
+                counts["archived"] += 1
         cutoff = now - timedelta(seconds=self.policy.deadline_seconds)
         stalled = self.store.stalled(cutoff, SWEEP_BATCH)
         backlog = self.backlog() if stalled else frozenset()

@@ -5,6 +5,24 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+# OntoNotes labels that name things; numbers, amounts and times are not entities (DATE -> dates).
+ENTITY_TYPES = frozenset(
+    {
+        "PERSON",
+        "ORG",
+        "GPE",
+        "LOC",
+        "NORP",
+        "EVENT",
+        "FAC",
+        "PRODUCT",
+        "WORK_OF_ART",
+        "LAW",
+        "LANGUAGE",
+        "MISC",
+    }
+)
+
 
 class Mention(BaseModel):
     start: int = Field(ge=0, description="character offset into Document.text")

@@ -53,6 +53,9 @@ class ArticleResult(BaseModel):
     document: Document | None = None
     extraction: Extraction | None = None
     summary: Summary | None = None
+    story: int | None = Field(
+        None, description="story cluster (GET /stories/{id}) once the article is archived"
+    )
 
 
 class ArticleEvent(BaseModel):

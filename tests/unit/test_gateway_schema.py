@@ -1,5 +1,6 @@
 """Schemathesis against the gateway's own OpenAPI: whatever a client sends, no 5xx, and every
-4xx is a problem+json document (RFC 9457), on the real ASGI app with a private Redis."""
+4xx is a problem+json document (RFC 9457), on the real ASGI app with a private Redis and a
+migrated SQLite archive (so search, entity, story and export parameters are fuzzed too)."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -12,6 +13,7 @@ from redis import Redis
 from schemathesis import Case
 
 from services.gateway.app import create_app
+from services.gateway.corpus.database import connect, upgrade
 from shared.settings import Settings
 from tests.conftest import RedisServer
 
@@ -19,9 +21,15 @@ _DB = 12  # a database of the session's Redis no other test uses
 
 
 @pytest.fixture(scope="module")
-def client(redis_server: RedisServer) -> Iterator[TestClient]:
+def client(
+    redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
     Redis(port=redis_server.port, db=_DB).flushdb()
-    app = create_app(Settings(redis_url=f"redis://127.0.0.1:{redis_server.port}/{_DB}"))
+    archive = f"sqlite:///{tmp_path_factory.mktemp('archive') / 'archive.db'}"
+    upgrade(connect(archive))  # the collector's job in a running stack
+    app = create_app(
+        Settings(redis_url=f"redis://127.0.0.1:{redis_server.port}/{_DB}", database_url=archive)
+    )
     with TestClient(app) as test_client:  # runs the lifespan: the app's Redis clients
         yield test_client
 

@@ -113,7 +113,15 @@ def get(engine: Engine, article_id: str) -> ArticleResult | None:
     return restored(row.result, row.text) if row else None
 
 
-def _existing(conn: Connection, article_id: str) -> Row[Any, Any, Any, Any] | None:
+def story_of(engine: Engine, article_id: str) -> int | None:
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(articles.c.story_id).where(articles.c.id == article_id)
+        ).scalar_one_or_none()
+    return int(found) if found is not None else None
+
+
+def _existing(conn: Connection, article_id: str) -> Row[*tuple[Any, ...]] | None:
     a = articles.c
     return conn.execute(select(a.pk, a.title, a.text, a.story_id).where(a.id == article_id)).first()
 

@@ -109,16 +109,18 @@ def article_rows(result: ArticleResult, now: datetime) -> ArchiveRows:
             row["salience"] = max(row["salience"], entity.salience)
     places: dict[str, dict[str, Any]] = {}
     for place in extraction.places if extraction else []:
-        key = slug(place.name)
-        if key and key not in places:
-            places[key] = {
-                "key": key,
-                "name": place.name,
-                "source_id": place.source_id,
-                "country_code": place.country_code,
-                "latitude": place.latitude,
-                "longitude": place.longitude,
-            }
+        # One row per way the article names the place ("United States", "US", "American"), so
+        # a filter by any of them finds it; all carry the place's gazetteer id and pin.
+        for key in dict.fromkeys(slug(n) for n in (place.name, *(m.text for m in place.mentions))):
+            if key and key not in places:
+                places[key] = {
+                    "key": key,
+                    "name": place.name,
+                    "source_id": place.source_id,
+                    "country_code": place.country_code,
+                    "latitude": place.latitude,
+                    "longitude": place.longitude,
+                }
     salient = sorted(entities.values(), key=lambda r: (-r["salience"], r["key"]))
     terms = [slug(k.text) for k in extraction.keyphrases] if extraction else []
     story = StoryFeatures(

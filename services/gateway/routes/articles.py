@@ -1,13 +1,16 @@
 """``/articles``: submit one or many articles, read and delete results."""
 
 import json
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
+from services.gateway.corpus import archive
 from services.gateway.deps import Owner, Services, get_services
 from services.gateway.limits import check_backlog, check_content_type, check_rate
 from services.gateway.problems import Problem, field_errors, problem_body
@@ -15,6 +18,7 @@ from services.gateway.submit import Accepted, submit
 from services.gateway.tenancy import rate_client, visible
 from shared.models import ArticleResult, ArticleSubmission
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/articles", tags=["articles"])
 BATCH_TYPES = ("application/json", "application/x-ndjson")
 ServicesDep = Annotated[Services, Depends(get_services)]
@@ -149,16 +153,28 @@ async def submit_batch(
     response_model_exclude={"owner"},
 )
 def get_article(article_id: str, services: ServicesDep, owner: Owner) -> ArticleResult:
-    """Another tenant's article is a 404, exactly like an unknown id."""
-    result = visible(services.store.get(article_id), owner)
+    """From Redis while the run is hot, else from the archive (the record once Redis's copy
+    expired); a finished article names its story. Another tenant's article is a 404, exactly
+    like an unknown id."""
+    hot = services.store.get(article_id)
+    result = visible(hot or archive.get(services.archive, article_id), owner)
     if result is None:
         raise Problem(404, "Not found", f"no article with id {article_id!r}")
+    if result.status == "done":
+        try:
+            result.story = archive.story_of(services.archive, article_id)
+        except SQLAlchemyError:  # the archive is down: the hot record is still worth serving
+            log.warning("archive unavailable; %s served without its story", article_id)
     return result
 
 
 @router.delete("/{article_id}", status_code=204)
 def delete_article(article_id: str, services: ServicesDep, owner: Owner) -> Response:
-    mine = visible(services.store.get(article_id), owner) is not None
-    if not mine or not services.store.delete(article_id):
+    """Removes the article from the archive, then from Redis: with the archive down it is a 503
+    and nothing is removed, so a retry finishes the job."""
+    hot = services.store.get(article_id)
+    if visible(hot or archive.get(services.archive, article_id), owner) is None:
         raise Problem(404, "Not found", f"no article with id {article_id!r}")
+    archive.remove(services.archive, article_id)
+    services.store.delete(article_id)
     return Response(status_code=204)
