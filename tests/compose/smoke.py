@@ -1,16 +1,19 @@
 """``make test-compose``: build and run docker-compose.yml for real, scaled, and check it works.
 
 build → up -d --scale extraction=3 → wait for the gateway → every seed article through the
-published port → results checked → Flower shows extraction on 3 distinct workers → the hardening
-holds on the running containers (Redis password, no Redis port, maxmemory with noeviction, memory
-limits, a placeholder secret refused at start) → ``stop extraction`` while an extraction task runs
-lets it finish → down --remove-orphans -v, always, also on failure. Works with ``docker compose``
-or ``podman-compose`` (COMPOSE). Every wait is bounded.
+published port → results checked → Flower shows extraction on 3 distinct workers → the archive is
+the compose PostgreSQL (every seed article is a row there, and ``GET /articles?q=`` finds each by
+a word of its title) → the hardening holds on the running containers (Redis and PostgreSQL
+passwords, no port of theirs published, maxmemory with noeviction, memory limits, a placeholder
+secret refused at start) → ``stop extraction`` while an extraction task runs lets it finish →
+down --remove-orphans -v, always, also on failure. Works with ``docker compose`` or
+``podman-compose`` (COMPOSE). Every wait is bounded.
 """
 
 import argparse
 import json
 import os
+import re
 import secrets
 import shlex
 import subprocess
@@ -38,6 +41,15 @@ ROUNDS = 3  # seeds submitted once, then forced twice more: enough extraction ta
 # than the engine's default 10 s stop timeout), well inside the 60 s soft time limit.
 STOP_ARTICLE_CHARS = 40_000
 SIGKILLED = 137
+# docker-compose.yml's postgres service: POSTGRES_USER and POSTGRES_DB.
+POSTGRES_USER = POSTGRES_DB = "newsflow"
+# cgroup v2, then v1: where a container reads its own memory peak.
+MEMORY_PEAK_FILES = (
+    "/sys/fs/cgroup/memory.peak",
+    "/sys/fs/cgroup/memory/memory.max_usage_in_bytes",
+)
+# A title word long enough to be a content word (not "the", "for"), the full-text query.
+TITLE_WORD = re.compile(r"[A-Za-z]{5,}")
 
 
 def log(message: str) -> None:
@@ -68,7 +80,9 @@ def finished(client: httpx.Client, article_id: str) -> dict[str, Any] | None:
     return result if result["status"] in ("done", "failed") else None
 
 
-def check_stack(gateway: str, flower: str) -> None:
+def check_stack(gateway: str, flower: str) -> dict[str, str]:
+    """The whole pipeline through the published ports; returns the seed articles' titles by id."""
+
     def ready() -> dict[str, Any] | None:
         body: dict[str, Any] = httpx.get(f"{gateway}/readyz", timeout=10).json()
         workers = body.get("workers", {}).get("extraction", [])
@@ -78,6 +92,7 @@ def check_stack(gateway: str, flower: str) -> None:
     log(f"ready: workers by queue {ready_body['workers']}")
 
     items = seed_submissions()
+    titles: dict[str, str] = {}
     with httpx.Client(base_url=gateway, timeout=30) as client:
         for round_ in range(ROUNDS):
             query = "?force=true" if round_ else ""
@@ -94,6 +109,7 @@ def check_stack(gateway: str, flower: str) -> None:
                 entities = result["extraction"]["entities"]
                 assert result["document"]["title"] and entities and result["summary"]["sentences"]
                 if round_ == 0:
+                    titles[article_id] = result["document"]["title"]
                     people = sorted(e["name"] for e in entities if e["type"] == "PERSON")[:4]
                     log(
                         f"done: {item['source']}: {result['document']['title'][:60]!r}, "
@@ -121,6 +137,59 @@ def check_stack(gateway: str, flower: str) -> None:
     metrics = httpx.get(f"{flower}/metrics", auth=FLOWER_AUTH, timeout=10)
     assert metrics.status_code == 200 and "flower_events_total" in metrics.text, metrics.text[:200]
     log("Flower: login required; /metrics serves Prometheus metrics")
+    return titles
+
+
+def psql(engine: str, container: str, sql: str) -> str:
+    """``sql``'s rows inside the postgres container (its local socket: no password there)."""
+    argv = [engine, "exec", container, "psql", "-U", POSTGRES_USER, "-d", POSTGRES_DB]
+    done = subprocess.run(
+        [*argv, "-v", "ON_ERROR_STOP=1", "-tAc", sql],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise ValueError(f"psql: {done.stderr.strip()[-300:]}")  # wait_for retries a ValueError
+    return done.stdout.strip()
+
+
+def memory_peak(engine: str, container: str) -> str:
+    """The container's memory cgroup peak (page cache included), for its mem_limit; informative."""
+    peak = subprocess.run(
+        [engine, "exec", container, "sh", "-c", f"cat {' || cat '.join(MEMORY_PEAK_FILES)}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    ).stdout.split()
+    return f"{int(peak[0]) // 2**20} MiB" if peak and peak[0].isdigit() else "unknown"
+
+
+def check_archive(base: list[str], gateway: str, titles: dict[str, str]) -> None:
+    """The archive is the compose PostgreSQL: every seed article is a row of ``articles`` there
+    (the collector archives a run just after it ends ``done``), and the gateway's search, which
+    reads the same database, finds each by a word of its title."""
+    engine = engine_of(base)
+    (postgres,) = containers(engine, "postgres")
+
+    def archived() -> set[str] | None:
+        ids = set(psql(engine, postgres, "select id from articles").split())
+        return ids if set(titles) <= ids else None
+
+    ids = wait_for(archived, 60, "every seed article archived in PostgreSQL")
+    version = psql(engine, postgres, "show server_version")
+    log(f"postgres {version}: {len(ids)} rows in articles, every seed article among them")
+    log(f"postgres container memory peak so far: {memory_peak(engine, postgres)}")
+
+    with httpx.Client(base_url=gateway, timeout=30) as client:
+        for article_id, title in titles.items():
+            word = max(TITLE_WORD.findall(title), key=len)
+            page = client.get("/articles", params={"q": word, "limit": 100})
+            hits = [hit["id"] for hit in page.raise_for_status().json()["items"]]
+            assert article_id in hits, (word, title, hits)
+            log(f"GET /articles?q={word}: {len(hits)} hit(s), {title[:50]!r} among them")
 
 
 def engine_of(base: list[str]) -> str:
@@ -158,6 +227,27 @@ def check_hardening(base: list[str], env: dict[str, str]) -> None:
     assert redis_config["maxmemory-policy"] == "noeviction", redis_config
     assert redis_config["appendonly"] == "yes", redis_config
     log(f"redis: no host port, NOAUTH without the password, {redis_config}")
+
+    (postgres,) = containers(engine, "postgres")
+    bindings = json.loads(
+        output([engine, "inspect", "--format", "{{json .HostConfig.PortBindings}}", postgres])
+    )
+    assert not any((bindings or {}).values()), f"postgres publishes {bindings}"
+    # From a client container over the compose network, as the gateway connects, without the
+    # password (the official image trusts loopback inside its own container, so not from there).
+    (gateway,) = containers(engine, "gateway")
+    dsn = f"host=postgres user={POSTGRES_USER} dbname={POSTGRES_DB} connect_timeout=10"
+    attempt = f"import psycopg; psycopg.connect({dsn!r})"
+    anonymous_pg = subprocess.run(
+        [engine, "exec", gateway, "python", "-c", attempt],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    said = anonymous_pg.stdout + anonymous_pg.stderr
+    assert anonymous_pg.returncode != 0 and "password" in said, f"postgres without one: {said!r}"
+    log("postgres: no host port, no login without the password over the network")
 
     limits = {}
     for service, definition in spec.items():
@@ -267,6 +357,7 @@ def main() -> int:
         "FLOWER_PORT": str(flower_port),
         "FLOWER_BASIC_AUTH": ":".join(FLOWER_AUTH),
         "REDIS_PASSWORD": secrets.token_hex(16),
+        "POSTGRES_PASSWORD": secrets.token_hex(16),
     }
     started = time.monotonic()
     try:
@@ -276,7 +367,8 @@ def main() -> int:
             base, "up", "-d", "--scale", f"extraction={EXTRACTION_WORKERS}", timeout=300, env=env
         )
         gateway, flower = f"http://127.0.0.1:{gateway_port}", f"http://127.0.0.1:{flower_port}"
-        check_stack(gateway, flower)
+        titles = check_stack(gateway, flower)
+        check_archive(base, gateway, titles)
         check_hardening(base, env)
         check_stop_lets_the_running_task_finish(base, env, gateway, flower)
     except Exception as exc:
