@@ -12,21 +12,37 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from services.gateway.corpus import fulltext, stories
-from services.gateway.corpus.rows import article_rows, restored
+from services.gateway.corpus.rows import ArchiveRows, article_rows, as_utc, restored
 from services.gateway.corpus.tables import (
+    article_bands,
     article_entities,
     article_places,
     articles,
     entity_days,
 )
+from services.gateway.corpus.tables import stories as stories_table
 from shared.models import ArticleResult
 
 log = logging.getLogger(__name__)
 WRITE_ATTEMPTS = 5
+REINDEX_BATCH = 500
+# Columns of ``articles`` that rows.py derives from the result (all but identity and text).
+DERIVED_COLUMNS = ("dated_at", "day", "minhash", "story_keys", "story_terms", "summary")
 
 
 def write_transaction(engine: Engine) -> Connection:
@@ -77,14 +93,9 @@ def archive(engine: Engine, result: ArticleResult, now: datetime | None = None) 
                 ).scalar_one()
             )
         fulltext.index(conn, pk, rows.article["title"], rows.article["text"])
-        if rows.entities:
-            conn.execute(insert(article_entities), [{"article_pk": pk, **e} for e in rows.entities])
-        if rows.places:
-            conn.execute(insert(article_places), [{"article_pk": pk, **p} for p in rows.places])
-        owner = rows.article["owner"]
-        touched |= {(owner, e["key"], e["day"]) for e in rows.entities}
+        touched |= _attach(conn, pk, rows)
         _recount(conn, touched)
-        return stories.assign(conn, pk, owner, rows.article["dated_at"], rows.story)
+        return stories.assign(conn, pk, rows.article["owner"], rows.article["dated_at"], rows.story)
 
     return _retrying(engine, work)
 
@@ -119,6 +130,49 @@ def story_of(engine: Engine, article_id: str) -> int | None:
             select(articles.c.story_id).where(articles.c.id == article_id)
         ).scalar_one_or_none()
     return int(found) if found is not None else None
+
+
+def _attach(conn: Connection, pk: int, rows: ArchiveRows) -> set[tuple[str, str, date]]:
+    """Write an article's entity and place rows; the roll-up rows they count in."""
+    if rows.entities:
+        conn.execute(insert(article_entities), [{"article_pk": pk, **e} for e in rows.entities])
+    if rows.places:
+        conn.execute(insert(article_places), [{"article_pk": pk, **p} for p in rows.places])
+    return {(e["owner"], e["key"], e["day"]) for e in rows.entities}
+
+
+def reindex(engine: Engine, batch: int = REINDEX_BATCH) -> int:
+    """Rebuild every derived table from the archived results (after a change to how rows,
+    keys or stories are derived); the number of articles. Stories are replayed in date order,
+    as they formed. One transaction: readers see the old tables until it commits."""
+    a = articles.c
+    with write_transaction(engine) as conn, conn.begin():
+        for table in (article_bands, article_entities, article_places, entity_days, stories_table):
+            conn.execute(delete(table))
+        conn.execute(update(articles).values(story_id=None))
+        fulltext.rebuild(conn)
+        done, last = 0, None
+        while True:
+            page = select(a.pk, a.result, a.text, a.archived_at).order_by(a.dated_at, a.pk)
+            if last is not None:
+                when, key = last
+                page = page.where(or_(a.dated_at > when, and_(a.dated_at == when, a.pk > key)))
+            chunk = conn.execute(page.limit(batch)).all()
+            if not chunk:
+                return done
+            touched: set[tuple[str, str, date]] = set()
+            for row in chunk:
+                rows = article_rows(restored(row.result, row.text), as_utc(row.archived_at))
+                derived = {k: rows.article[k] for k in DERIVED_COLUMNS}
+                conn.execute(update(articles).where(a.pk == row.pk).values(derived))
+                touched |= _attach(conn, int(row.pk), rows)
+                stories.assign(
+                    conn, int(row.pk), rows.article["owner"], rows.article["dated_at"], rows.story
+                )
+            _recount(conn, touched)
+            done += len(chunk)
+            last_row = conn.execute(select(a.dated_at, a.pk).where(a.pk == chunk[-1].pk)).one()
+            last = (last_row.dated_at, last_row.pk)
 
 
 def _existing(conn: Connection, article_id: str) -> Row[*tuple[Any, ...]] | None:

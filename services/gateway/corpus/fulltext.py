@@ -155,3 +155,9 @@ def unindex(conn: Connection, pk: int, title: str | None, body: str) -> None:
             ),
             {"pk": pk, "title": title or "", "text": body},
         )
+
+
+def rebuild(conn: Connection) -> None:
+    """Re-read every article into FTS5 (PostgreSQL regenerates its column on its own)."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(text("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')"))
