@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: a private redis-server (never the machine's own on 6379)."""
+"""Fixtures shared by every test: a private redis-server (never the machine's own on 6379) and a
+private PostgreSQL server (initdb + pg_ctl in a temp dir; never a server the machine runs)."""
 
 import subprocess
 from collections.abc import Iterator
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from services.localpostgres import PostgresServer
 from services.localredis import free_port, start_redis
 
 
@@ -35,6 +37,14 @@ class RedisServer:
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     server = RedisServer(port=free_port(), data_dir=tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    server = PostgresServer(port=free_port(), data_dir=tmp_path_factory.mktemp("postgres"))
     server.start()
     yield server
     server.stop()

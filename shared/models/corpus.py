@@ -4,11 +4,29 @@ The gateway serves these models and the CLI reads them, so they live here rather
 """
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, field_validator
 
 MAX_PAGE = 100
+
+
+def _date_or_time(value: Any) -> Any:
+    """``2024-05-01`` is a day (``until`` includes it); a longer ISO 8601 text is a moment."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    try:
+        if len(text) == len("2024-05-01"):
+            return date.fromisoformat(text)
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(
+            "expected an ISO 8601 date (2024-05-01) or time (2024-05-01T12:00Z)"
+        ) from None
+
+
+DateOrTime = Annotated[datetime | date, BeforeValidator(_date_or_time)]
 
 
 class ArticleFilters(BaseModel):
@@ -26,8 +44,10 @@ class ArticleFilters(BaseModel):
     place: str | None = Field(
         None, max_length=200, description="a place name or gazetteer id (geonames:2022890)"
     )
-    since: datetime | date | None = Field(None, description="dated at or after (ISO date/time)")
-    until: datetime | date | None = Field(None, description="dated before (ISO date/time)")
+    since: DateOrTime | None = Field(None, description="from this date or time (ISO 8601)")
+    until: DateOrTime | None = Field(
+        None, description="up to this date (inclusive) or before this time (ISO 8601)"
+    )
     language: str | None = Field(None, max_length=8, description="ISO 639-1")
     story: int | None = Field(None, ge=1, description="a story id (GET /stories)")
 

@@ -5,7 +5,6 @@ every article; paginated with opaque cursors, newest first. Sync handlers: FastA
 its thread pool, so a slow query never blocks the event loop.
 """
 
-from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -17,6 +16,7 @@ from shared.models.corpus import (
     MAX_PAGE,
     ArticleFilters,
     ArticlePage,
+    DateOrTime,
     EntityCount,
     EntityDetail,
     Story,
@@ -27,9 +27,9 @@ router = APIRouter(tags=["corpus"])
 ServicesDep = Annotated[Services, Depends(get_services)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="items per page")]
 Cursor = Annotated[str | None, Query(max_length=200, description="next_cursor of the last page")]
-Since = Annotated[datetime | date | None, Query(description="from this date/time (ISO)")]
+Since = Annotated[DateOrTime | None, Query(description="from this date or time (ISO 8601)")]
 Until = Annotated[
-    datetime | date | None, Query(description="up to this date (inclusive) or time (exclusive)")
+    DateOrTime | None, Query(description="up to this date (inclusive) or before this time")
 ]
 
 

@@ -1,0 +1,136 @@
+"""Archive writes on both back-ends: idempotent, replaced by a rerun, removed cleanly, rebuilt by
+reindex, and the per-day roll-up always equal to counting the mention rows again."""
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from services.gateway.corpus import archive
+from services.gateway.corpus.keys import entity_key
+from services.gateway.corpus.tables import (
+    article_bands,
+    article_entities,
+    article_places,
+    articles,
+    entity_days,
+    stories,
+)
+from shared.models import ArticleResult
+
+
+def snapshot(engine: Engine) -> dict[str, Any]:
+    """Everything derived, in a form two archives can be compared by."""
+    with engine.connect() as conn:
+        e, d = article_entities.c, entity_days.c
+        return {
+            "articles": conn.execute(select(func.count()).select_from(articles)).scalar_one(),
+            "entities": sorted(
+                conn.execute(
+                    select(articles.c.id, e.key, e.mentions).join(
+                        articles, articles.c.pk == e.article_pk
+                    )
+                ).all()
+            ),
+            "places": conn.execute(select(func.count()).select_from(article_places)).scalar_one(),
+            "bands": conn.execute(select(func.count()).select_from(article_bands)).scalar_one(),
+            "rollup": sorted(
+                conn.execute(select(d.owner, d.key, d.day, d.articles, d.mentions)).all()
+            ),
+            "stories": sorted(tuple(sorted(ids)) for ids in _story_members(conn).values()),
+            "story_sizes": sorted(conn.execute(select(stories.c.size)).scalars()),
+        }
+
+
+def _story_members(conn: Any) -> dict[int, list[str]]:
+    members: dict[int, list[str]] = {}
+    for article_id, story in conn.execute(select(articles.c.id, articles.c.story_id)):
+        members.setdefault(story, []).append(article_id)
+    return members
+
+
+def recounted(engine: Engine) -> list[tuple[Any, ...]]:
+    """The roll-up as a fresh GROUP BY over the mention rows computes it."""
+    e = article_entities.c
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(e.owner, e.key, e.day, func.count(), func.sum(e.mentions)).group_by(
+                e.owner, e.key, e.day
+            )
+        ).all()
+    return sorted(tuple(r) for r in rows)
+
+
+def test_archive_is_idempotent_and_restores_the_record(
+    engine: Engine, results: list[ArticleResult]
+) -> None:
+    for result in results:
+        archive.archive(engine, result)
+    once = snapshot(engine)
+    for result in results:
+        archive.archive(engine, result)
+    assert snapshot(engine) == once
+    assert once["articles"] == len(results)
+    assert sum(once["story_sizes"]) == len(results)
+    assert [r[:3] + r[3:] for r in once["rollup"]] == recounted(engine)
+    restored = archive.get(engine, results[0].id)
+    assert restored == results[0]
+
+
+def test_entity_rows_match_the_extraction(engine: Engine, results: list[ArticleResult]) -> None:
+    result = results[0]
+    archive.archive(engine, result)
+    assert result.extraction is not None
+    expected: Counter[str] = Counter()
+    for entity in result.extraction.entities:
+        expected[entity_key(entity.type, entity.name)] += entity.count
+    rows = {key: mentions for _, key, mentions in snapshot(engine)["entities"]}
+    assert rows == dict(expected)
+
+
+def test_a_rerun_replaces_its_rows(engine: Engine, results: list[ArticleResult]) -> None:
+    for result in results[:3]:
+        archive.archive(engine, result)
+    changed = results[1].model_copy(deep=True)
+    assert changed.extraction is not None and changed.document is not None
+    changed.extraction.entities = changed.extraction.entities[:1]
+    changed.document.title = "A different title"
+    archive.archive(engine, changed)
+    state = snapshot(engine)
+    assert state["articles"] == 3
+    assert [k for i, k, _ in state["entities"] if i == changed.id] == [
+        entity_key(changed.extraction.entities[0].type, changed.extraction.entities[0].name)
+    ]
+    assert [tuple(r) for r in state["rollup"]] == recounted(engine)
+    assert archive.get(engine, changed.id) == changed
+
+
+def test_remove_takes_everything_derived(engine: Engine, results: list[ArticleResult]) -> None:
+    for result in results:
+        archive.archive(engine, result)
+    for result in results[::2]:
+        assert archive.remove(engine, result.id)
+        assert not archive.remove(engine, result.id)
+        assert archive.get(engine, result.id) is None
+    state = snapshot(engine)
+    kept = len(results[1::2])
+    assert state["articles"] == kept
+    assert sum(state["story_sizes"]) == kept
+    assert [tuple(r) for r in state["rollup"]] == recounted(engine)
+    assert state["bands"] == 16 * kept
+
+
+def test_reindex_rebuilds_the_same_derived_tables(
+    engine: Engine, results: list[ArticleResult]
+) -> None:
+    for result in results:
+        archive.archive(engine, result)
+    before = snapshot(engine)
+    assert archive.reindex(engine, batch=4) == len(results)
+    assert snapshot(engine) == before
+
+
+def test_only_done_results_are_archived(engine: Engine, results: list[ArticleResult]) -> None:
+    failed = results[0].model_copy(update={"status": "failed"})
+    assert archive.archive(engine, failed) is None
+    assert snapshot(engine)["articles"] == 0
