@@ -13,7 +13,9 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 
+from services.localpostgres import PostgresServer
 from services.localredis import free_port
 from services.stack import Stack, local_env
 from tests.conftest import RedisServer
@@ -104,11 +106,27 @@ def run_stack(
         stack.stop()
 
 
+STACK_DATABASE = "stack"
+
+
+@pytest.fixture(scope="session")
+def stack_database(postgres_server: PostgresServer) -> str:
+    """The session stack archives into PostgreSQL, as compose does (tests/corpus runs both)."""
+    admin = create_engine(postgres_server.url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {STACK_DATABASE}"))
+        conn.execute(text(f"CREATE DATABASE {STACK_DATABASE}"))
+    admin.dispose()
+    return postgres_server.url.rsplit("/", 1)[0] + f"/{STACK_DATABASE}"
+
+
 @pytest.fixture(scope="session")
 def running(
-    redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
+    redis_server: RedisServer, stack_database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Running]:
-    with run_stack(redis_server.url, tmp_path_factory.mktemp("logs")) as up:
+    # A short sweep interval: test_corpus.py waits for the sweeper to archive after an outage.
+    extra = {"DATABASE_URL": stack_database, "SWEEP_INTERVAL_SECONDS": "2"}
+    with run_stack(redis_server.url, tmp_path_factory.mktemp("logs"), extra) as up:
         yield up
 
 
