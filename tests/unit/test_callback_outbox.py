@@ -73,3 +73,17 @@ def test_deleting_an_article_empties_its_outbox_entry(store: ArticleStore) -> No
     end(store, "a4")
     store.delete("a4")
     assert store.callbacks_due(later(), 10) == []
+
+
+def test_a_run_that_ends_done_is_due_for_the_archive_until_archived(store: ArticleStore) -> None:
+    create(store, "b1", None)
+    end(store, "b1", kind="stage_done")
+    assert store.archive_due(later(), 10) == []
+    end(store, "b1")
+    assert store.archive_due(later(), 10) == ["b1"]
+    store.archived("b1")
+    assert store.archive_due(later(), 10) == []
+    create(store, "b2", None)
+    end(store, "b2")
+    store.delete("b2")
+    assert store.archive_due(later(), 10) == []

@@ -13,7 +13,7 @@ import pytest
 from celery import Celery
 from redis import Redis
 
-from services.gateway.store import CALLBACKS_KEY, ArticleStore
+from services.gateway.store import ARCHIVE_KEY, CALLBACKS_KEY, ArticleStore
 from services.gateway.sweeper import (
     CALLBACK_GRACE_SECONDS,
     UNACKED_INDEX_KEY,
@@ -132,3 +132,15 @@ def test_a_stalled_run_is_left_alone_while_outcomes_wait_to_be_collected(
     assert sweeper(store, sent, []).sweep_once(datetime.now(UTC)) == {"deferred": 1}
     store.redis.delete(QUEUE_RESULTS)
     assert sweeper(store, sent, []).sweep_once(datetime.now(UTC)) == {"redriven": 1}
+
+
+def test_the_sweeper_archives_what_the_outbox_holds_past_the_grace(store: ArticleStore) -> None:
+    settings = Settings(run_deadline_seconds=40)
+    archived: list[str] = []
+    sweeper = Sweeper(
+        store, cast(Celery, SentTasks()), settings, lambda *_: None, [].append, archived.append
+    )
+    then = datetime.now(UTC) - timedelta(seconds=CALLBACK_GRACE_SECONDS + 1)
+    store.redis.zadd(ARCHIVE_KEY, {"a_old": then.timestamp(), "a_new": time.time()})
+    assert sweeper.sweep_once(datetime.now(UTC)) == {"archived": 1}
+    assert archived == ["a_old"]
