@@ -137,8 +137,14 @@ def test_a_stalled_run_is_left_alone_while_outcomes_wait_to_be_collected(
 def test_the_sweeper_archives_what_the_outbox_holds_past_the_grace(store: ArticleStore) -> None:
     settings = Settings(run_deadline_seconds=40)
     archived: list[str] = []
+    called_back: list[str] = []
     sweeper = Sweeper(
-        store, cast(Celery, SentTasks()), settings, lambda *_: None, [].append, archived.append
+        store,
+        cast(Celery, SentTasks()),
+        settings,
+        lambda *_: None,
+        called_back.append,
+        archived.append,
     )
     then = datetime.now(UTC) - timedelta(seconds=CALLBACK_GRACE_SECONDS + 1)
     store.redis.zadd(ARCHIVE_KEY, {"a_old": then.timestamp(), "a_new": time.time()})
