@@ -22,6 +22,10 @@ SWALLOW_SOFT_LIMIT: Final = "NEWSFLOWFAULTHANG"  # hangs, swallowing the soft ti
 # callback on, or just after (before it takes the callback off the store's outbox).
 DIE_BEFORE_CALLBACK: Final = "NEWSFLOWFAULTDIEBEFORECALLBACK"
 DIE_AFTER_CALLBACK: Final = "NEWSFLOWFAULTDIEAFTERCALLBACK"
+# The collector's pool process dies around archiving a finished run: before it writes the
+# archive, or after (before it takes the run off the store's archive outbox).
+DIE_BEFORE_ARCHIVE: Final = "NEWSFLOWFAULTDIEBEFOREARCHIVE"
+DIE_AFTER_ARCHIVE: Final = "NEWSFLOWFAULTDIEAFTERARCHIVE"
 HANG_STEP_SECONDS: Final = 0.1
 
 
@@ -48,4 +52,10 @@ def before_report(enabled: bool, payload: Any, deliveries: int) -> None:
 def around_callback(enabled: bool, text: str | None, sent: bool) -> None:
     """The collector's process dies around handing on a run's callback."""
     if marked(enabled, text, DIE_AFTER_CALLBACK if sent else DIE_BEFORE_CALLBACK):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def around_archive(enabled: bool, text: str | None, written: bool) -> None:
+    """The collector's process dies around writing a finished run to the archive."""
+    if marked(enabled, text, DIE_AFTER_ARCHIVE if written else DIE_BEFORE_ARCHIVE):
         os.kill(os.getpid(), signal.SIGKILL)

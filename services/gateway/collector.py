@@ -71,11 +71,16 @@ def archive_article(article_id: str) -> None:
     """
     result = store().get(article_id)
     if result is not None and result.status == "done":
+        # Injected faults strike the collect task only, never the sweeper's thread.
+        strike = settings.fault_injection and app.current_task is not None
+        text = result.document.text if result.document else None
+        faults.around_archive(strike, text, written=False)
         try:
             corpus.archive(archive_engine(), result)
         except SQLAlchemyError:
             log.exception("archiving %s failed; the sweeper will retry", article_id)
             return
+        faults.around_archive(strike, text, written=True)
     store().archived(article_id)
 
 
