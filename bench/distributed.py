@@ -76,6 +76,7 @@ def local_stack(
         env = local_env(url)
         gateway_port = free_port()
         env.update({"UVICORN_PORT": str(gateway_port), "RATE_LIMIT_PER_MINUTE": "0"})
+        env["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'archive.db'}"  # fresh, as the Redis is
         if code is not None:
             env["PYTHONPATH"] = str(code)
         stack = Stack(env, log_dir.resolve(), service_env=service_env, cwd=code)
