@@ -180,7 +180,9 @@ def check_archive(base: list[str], gateway: str, titles: dict[str, str]) -> None
 
     ids = wait_for(archived, 60, "every seed article archived in PostgreSQL")
     version = psql(engine, postgres, "show server_version")
-    log(f"postgres {version}: {len(ids)} rows in articles, every seed article among them")
+    encoding = psql(engine, postgres, "show server_encoding")
+    assert encoding == "UTF8", encoding
+    log(f"postgres {version} ({encoding}): {len(ids)} rows in articles, every seed one among them")
     log(f"postgres container memory peak so far: {memory_peak(engine, postgres)}")
 
     with httpx.Client(base_url=gateway, timeout=30) as client:

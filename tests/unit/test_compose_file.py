@@ -220,6 +220,8 @@ def test_postgres_requires_the_password_from_env(compose: dict[str, Any]) -> Non
     postgres = service_env(compose["services"]["postgres"], SECRETS)
     assert postgres["POSTGRES_PASSWORD"] == POSTGRES_PASSWORD
     assert postgres["POSTGRES_USER"] == postgres["POSTGRES_DB"] == "newsflow"
+    # The database's encoding follows initdb's locale: UTF-8, not SQL_ASCII.
+    assert postgres["LANG"].upper().endswith(("UTF-8", "UTF8")), postgres.get("LANG")
     text = (ROOT / "docker-compose.yml").read_text()
     uses = [line for line in text.splitlines() if "POSTGRES_PASSWORD" in line]
     assert len(uses) >= 2  # the server's POSTGRES_PASSWORD, the clients' DATABASE_URL
