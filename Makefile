@@ -7,7 +7,7 @@ COMPOSE ?= docker compose
 SERVICE ?= extraction
 N ?= 2
 
-.PHONY: install dev demo test test-unit test-integration test-faults lint eval bench train-ner train-summarizer up down logs scale test-compose clean
+.PHONY: install dev demo test test-unit test-integration test-faults lint eval bench bench-corpus train-ner train-summarizer up down logs scale test-compose clean
 
 install: $(VENV)/.installed
 
@@ -62,6 +62,14 @@ eval: install
 BENCH_ARGS ?=
 bench: install
 	OMP_NUM_THREADS=1 $(BIN)/python -m bench.pipeline --bbc $(EVAL_DATA)/summaries/bbc-news-dev.jsonl $(BENCH_ARGS)
+
+# The archive at 100,000 generated articles on SQLite and a private PostgreSQL: load rate, size on
+# disk, p50/p95 of every corpus query (issue 11; docs/corpus.md, Scale). Builds its base articles
+# once (cached in .data/bench-corpus). BENCH_CORPUS_ARGS passes options, e.g.
+# BENCH_CORPUS_ARGS="--articles 20000 --backends postgresql".
+BENCH_CORPUS_ARGS ?=
+bench-corpus: install
+	OMP_NUM_THREADS=1 $(BIN)/python -m bench.corpus $(BENCH_CORPUS_ARGS)
 
 # Rebuilds services/extraction/models/ner-conll from CoNLL-2003 (docs/extraction.md, NER model).
 # Stage 1 fine-tunes en_core_web_sm's NER on eng.train (12 epochs); stage 2 continues it on
