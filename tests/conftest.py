@@ -1,7 +1,9 @@
 """Fixtures shared by every test: a private redis-server (never the machine's own on 6379) and a
 private PostgreSQL server (initdb + pg_ctl in a temp dir; never a server the machine runs)."""
 
+import os
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +12,15 @@ import pytest
 
 from services.localpostgres import PostgresServer
 from services.localredis import free_port, start_redis
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every app and stack a test starts without naming an archive gets a throwaway one, never
+    the repo's ``.data/newsflow.db`` (the default of ``make dev``)."""
+    del config
+    if "DATABASE_URL" not in os.environ:
+        folder = Path(tempfile.mkdtemp(prefix="newsflow-tests-"))
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'archive.db'}"
 
 
 @dataclass

@@ -1,21 +1,36 @@
 """The gateway's ASGI app: ``uvicorn --factory services.gateway.app:create_app``."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from starlette.concurrency import run_in_threadpool
 
 from services.gateway import problems
 from services.gateway.broker import app as celery_app
-from services.gateway.corpus.database import connect
+from services.gateway.corpus.database import connect, upgrade
 from services.gateway.deps import Services
 from services.gateway.limits import BodySizeLimit
 from services.gateway.routes import articles, corpus, events, export, health
 from services.gateway.store import ArticleStore
 from shared.redact import install_log_redaction
 from shared.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+def migrate_if_reachable(archive: Engine) -> None:
+    """Bring the archive's schema up to date, as the collector does; a database that is not up
+    yet is left to the collector (corpus endpoints answer 503 meanwhile), never a failed start."""
+    try:
+        upgrade(archive)
+    except OperationalError as exc:
+        log.warning("archive not reachable at start-up (%s); the collector will migrate it", exc)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -26,7 +41,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         redis = Redis.from_url(settings.redis_url, socket_timeout=5, health_check_interval=30)
         aredis = AsyncRedis.from_url(settings.redis_url, health_check_interval=30)
-        archive = connect(settings.database_url)  # migrated by the collector (docs/corpus.md)
+        archive = connect(settings.database_url)
+        await run_in_threadpool(migrate_if_reachable, archive)
         app.state.services = Services(
             settings=settings,
             redis=redis,

@@ -2,8 +2,8 @@
 
 SQLite runs in WAL mode, so the gateway reads while a collector writes, with a busy timeout so
 concurrent collector processes queue for the write lock instead of failing. Migrations are
-Alembic's (``migrations/``); the collector applies them at start-up and ``newsflow db upgrade``
-does it by hand, so nobody edits a schema directly.
+Alembic's (``migrations/``); the collector and the gateway apply them at start-up (serialised by
+a lock, migrations/env.py) and ``newsflow db upgrade`` does it by hand, so nobody edits a schema.
 """
 
 from pathlib import Path
@@ -16,12 +16,19 @@ from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+CONNECT_TIMEOUT_SECONDS = 10  # an unreachable database host fails a request, never hangs it
 
 
 def connect(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=5,
+            max_overflow=5,
+            connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})

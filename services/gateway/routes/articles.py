@@ -156,8 +156,10 @@ def get_article(article_id: str, services: ServicesDep, owner: Owner) -> Article
     """From Redis while the run is hot, else from the archive (the record once Redis's copy
     expired); a finished article names its story. Another tenant's article is a 404, exactly
     like an unknown id."""
-    hot = services.store.get(article_id)
-    result = visible(hot or archive.get(services.archive, article_id), owner)
+    # Another tenant's hot record is treated as no record: the archive is asked either way, so
+    # the answer (404, or 503 with the archive down) never tells the two apart.
+    hot = visible(services.store.get(article_id), owner)
+    result = hot or visible(archive.get(services.archive, article_id), owner)
     if result is None:
         raise Problem(404, "Not found", f"no article with id {article_id!r}")
     if result.status == "done":
@@ -172,8 +174,8 @@ def get_article(article_id: str, services: ServicesDep, owner: Owner) -> Article
 def delete_article(article_id: str, services: ServicesDep, owner: Owner) -> Response:
     """Removes the article from the archive, then from Redis: with the archive down it is a 503
     and nothing is removed, so a retry finishes the job."""
-    hot = services.store.get(article_id)
-    if visible(hot or archive.get(services.archive, article_id), owner) is None:
+    hot = visible(services.store.get(article_id), owner)
+    if (hot or visible(archive.get(services.archive, article_id), owner)) is None:
         raise Problem(404, "Not found", f"no article with id {article_id!r}")
     archive.remove(services.archive, article_id)
     services.store.delete(article_id)

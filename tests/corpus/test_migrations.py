@@ -1,0 +1,54 @@
+"""Migrations on both back-ends: processes migrating at once (gateway and collectors start
+together) all succeed and leave one schema; the first revision downgrades and upgrades cleanly."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import inspect
+
+from services.gateway.corpus.database import alembic_config, connect, current_revision, upgrade
+
+NEWSFLOW = str(Path(sys.executable).parent / "newsflow")
+TABLES = {
+    "articles",
+    "article_entities",
+    "article_places",
+    "entity_days",
+    "article_bands",
+    "stories",
+}
+
+
+def test_concurrent_upgrades_all_succeed(archive_url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": archive_url}
+    runs = [
+        subprocess.Popen(
+            [NEWSFLOW, "db", "upgrade"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    for run in runs:
+        out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+        assert "revision 0001" in out
+    engine = connect(archive_url)
+    assert set(inspect(engine).get_table_names()) >= TABLES
+    engine.dispose()
+
+
+def test_downgrade_to_nothing_and_back(archive_url: str) -> None:
+    engine = connect(archive_url)
+    upgrade(engine)
+    command.downgrade(alembic_config(engine), "base")
+    assert current_revision(engine) is None
+    assert not TABLES & set(inspect(engine).get_table_names())
+    upgrade(engine)
+    assert current_revision(engine) == "0001"
+    engine.dispose()
