@@ -36,6 +36,7 @@ CSV_COLUMNS = (
     "places",
 )
 CSV_ENTITIES = 10  # per column, most salient first
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_lines(
@@ -93,5 +94,13 @@ def _flat(result: ArticleResult, story: int | None, dated_at: str) -> tuple[obje
 
 def _csv_line(values: tuple[object, ...]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(values)
+    csv.writer(buffer, lineterminator="\r\n").writerow([inert(v) for v in values])
     return buffer.getvalue()
+
+
+def inert(value: object) -> object:
+    """Article text is untrusted: a cell a spreadsheet would run as a formula (``=HYPERLINK(...)``)
+    gets a leading apostrophe, as OWASP advises for CSV injection."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
