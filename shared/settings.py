@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     max_batch_articles: int = Field(100, gt=0)
     max_batch_bytes: int = Field(20_000_000, gt=0, description="largest batch body, bytes")
     rate_limit_per_minute: int = Field(600, ge=0, description="submissions per client; 0 = off")
+    query_rate_limit_per_minute: int = Field(
+        1200, ge=0, description="corpus reads (search, entities, stories, export) per client"
+    )
     max_queue_depth: int = Field(10_000, gt=0, description="past this, submissions get 429")
     api_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="comma-separated X-API-Key values; empty = no keys"

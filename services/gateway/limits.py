@@ -80,21 +80,31 @@ def check_content_type(content_type: str | None, accepted: tuple[str, ...]) -> N
 
 
 def check_rate(redis: Redis, settings: Settings, client: str, cost: int = 1) -> None:
-    """Fixed one-minute window per client: simple, shared by every gateway replica."""
-    if settings.rate_limit_per_minute == 0:
+    """Submissions: a fixed one-minute window per client, shared by every gateway replica."""
+    _check_window(redis, "rate", client, cost, settings.rate_limit_per_minute, "articles")
+
+
+def check_query_rate(redis: Redis, settings: Settings, client: str) -> None:
+    """Corpus reads (search, entities, stories, export): a budget of their own, so an analyst's
+    searching never uses up their submissions, nor a scraper's paging the database."""
+    _check_window(redis, "query-rate", client, 1, settings.query_rate_limit_per_minute, "queries")
+
+
+def _check_window(redis: Redis, kind: str, client: str, cost: int, limit: int, what: str) -> None:
+    if limit == 0:
         return
     window = int(time.time() // 60)
-    key = f"newsflow:rate:{client}:{window}"
+    key = f"newsflow:{kind}:{client}:{window}"
     with redis.pipeline() as pipe:
         pipe.incrby(key, cost)
         pipe.expire(key, 120)
         used = int(pipe.execute()[0])
-    if used > settings.rate_limit_per_minute:
+    if used > limit:
         retry_after = 60 - int(time.time()) % 60
         raise Problem(
             429,
             "Too many requests",
-            f"at most {settings.rate_limit_per_minute} articles a minute per client",
+            f"at most {limit} {what} a minute per client",
             headers={"Retry-After": str(retry_after)},
         )
 

@@ -108,3 +108,22 @@ def test_the_archive_serves_and_deletes_what_redis_no_longer_holds(
     assert client.get(f"/articles/{article.id}").status_code == 404
     remaining = client.get("/articles", params={"limit": 100}).json()["items"]
     assert article.id not in {hit["id"] for hit in remaining}
+
+
+def test_corpus_reads_have_a_rate_limit_of_their_own(
+    redis_server: RedisServer, archive_url: str, engine: Engine
+) -> None:
+    Redis(port=redis_server.port, db=REDIS_DB).flushdb()
+    settings = Settings(
+        redis_url=f"redis://127.0.0.1:{redis_server.port}/{REDIS_DB}",
+        database_url=archive_url,
+        query_rate_limit_per_minute=3,
+    )
+    with TestClient(create_app(settings)) as client:
+        answers = [client.get("/articles").status_code for _ in range(3)]
+        limited = client.get("/export")
+        assert answers == [200, 200, 200]
+        assert limited.status_code == 429 and int(limited.headers["retry-after"]) <= 60
+        assert limited.headers["content-type"].startswith("application/problem+json")
+        submitted = client.post("/articles", json={"text": "The pier reopened on Tuesday."})
+        assert submitted.status_code == 202  # submissions keep their own budget

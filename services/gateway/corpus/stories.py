@@ -71,21 +71,26 @@ def event_similarity(a: StoryFeatures, b: Candidate) -> float:
     )
 
 
-def best_match(features: StoryFeatures, candidates: Sequence[Candidate]) -> Candidate | None:
-    """The functional core: the candidate this article's story should be, if any.
+def best_match(
+    features: StoryFeatures, when: datetime, candidates: Sequence[Candidate]
+) -> Candidate | None:
+    """The functional core: the candidate this article (dated ``when``) should join, if any.
 
     A near-duplicate beats an event match; among equals, the most similar, then the earliest.
+    An event match must lie within ``EVENT_WINDOW``: a band candidate may be from any date.
     """
     scored: list[tuple[int, float, datetime, int, Candidate]] = []
     for c in candidates:
         dup = signature_similarity(features.signature, c.signature)
         if dup >= DUPLICATE_SIMILARITY:
-            scored.append((1, dup, c.dated_at, c.pk, c))
+            scored.append((1, dup, as_utc(c.dated_at), c.pk, c))
+            continue
+        if abs(as_utc(c.dated_at) - as_utc(when)) > EVENT_WINDOW:
             continue
         shared = len(features.entities & c.entities)
         event = event_similarity(features, c)
         if shared >= EVENT_SHARED_ENTITIES and event >= EVENT_SIMILARITY:
-            scored.append((0, event, c.dated_at, c.pk, c))
+            scored.append((0, event, as_utc(c.dated_at), c.pk, c))
     if not scored:
         return None
     return max(scored, key=lambda s: (s[0], s[1], -s[2].timestamp(), -s[3]))[4]
@@ -151,7 +156,7 @@ def assign(conn: Connection, pk: int, owner: str, when: datetime, features: Stor
             insert(article_bands),
             [{"article_pk": pk, "band": b, "hash": h, "owner": owner} for b, h in bands],
         )
-    match = best_match(features, _candidates(conn, pk, owner, when, features))
+    match = best_match(features, when, _candidates(conn, pk, owner, when, features))
     s = stories.c
     if match is None or match.story_id is None:
         story_id = int(

@@ -7,11 +7,13 @@ its thread pool, so a slow query never blocks the event loop.
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from services.gateway.corpus import entities, search, storylist
 from services.gateway.deps import Owner, Services, get_services
+from services.gateway.limits import check_query_rate
 from services.gateway.problems import Problem
+from services.gateway.tenancy import rate_client
 from shared.models.corpus import (
     MAX_PAGE,
     ArticleFilters,
@@ -23,8 +25,16 @@ from shared.models.corpus import (
     StoryPage,
 )
 
-router = APIRouter(tags=["corpus"])
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def limit_queries(request: Request, services: ServicesDep, owner: Owner) -> None:
+    """Every corpus read counts against the caller's query budget (QUERY_RATE_LIMIT_PER_MINUTE)."""
+    address = request.client.host if request.client else "unknown"
+    check_query_rate(services.redis, services.settings, rate_client(owner, address))
+
+
+router = APIRouter(tags=["corpus"], dependencies=[Depends(limit_queries)])
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="items per page")]
 Cursor = Annotated[str | None, Query(max_length=200, description="next_cursor of the last page")]
 Since = Annotated[DateOrTime | None, Query(description="from this date or time (ISO 8601)")]

@@ -8,9 +8,10 @@ from fastapi.responses import StreamingResponse
 
 from services.gateway.corpus.export import export_lines
 from services.gateway.deps import Owner, Services, get_services
+from services.gateway.routes.corpus import limit_queries
 from shared.models.corpus import ArticleFilters, ExportFormat
 
-router = APIRouter(tags=["corpus"])
+router = APIRouter(tags=["corpus"], dependencies=[Depends(limit_queries)])
 MEDIA_TYPES: dict[str, str] = {"jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
 
 
