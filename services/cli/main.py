@@ -11,6 +11,7 @@ EVAL_COMMANDS: dict[str, str] = {
     "dates": "services.cli.eval_dates",
     "places": "services.cli.eval_places",
     "quotes": "services.cli.eval_quotes",
+    "stories": "services.cli.eval_stories",
 }
 
 
