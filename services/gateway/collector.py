@@ -14,7 +14,7 @@ from celery.signals import worker_ready, worker_shutdown
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError
 
 from services.gateway.corpus import archive as corpus
 from services.gateway.corpus.database import connect, upgrade
@@ -77,7 +77,7 @@ def archive_article(article_id: str) -> None:
         faults.around_archive(strike, text, written=False)
         try:
             corpus.archive(archive_engine(), result)
-        except SQLAlchemyError:
+        except Exception:  # a database error, or a bug: neither may stop collection or a sweep
             log.exception("archiving %s failed; the sweeper will retry", article_id)
             return
         faults.around_archive(strike, text, written=True)

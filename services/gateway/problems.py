@@ -123,3 +123,9 @@ def install(app: FastAPI) -> None:
         detail = "the archive database is not reachable or not yet migrated; try again shortly"
         retry = {"Retry-After": str(ARCHIVE_RETRY_AFTER_SECONDS)}
         return problem_response(Problem(503, "Archive unavailable", detail, headers=retry))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        # A bug: logged with its traceback by the server; the client gets a problem, no details.
+        log.error("unhandled error", exc_info=exc)
+        return problem_response(Problem(500, "Internal error", "the error was logged"))
