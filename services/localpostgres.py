@@ -50,12 +50,13 @@ class PostgresServer:
         cluster = self.data_dir / "cluster"
         if os.geteuid() == 0:
             user = pwd.getpwnam("postgres")
+            # The postgres user must reach data_dir: callers put it one level into a fresh
+            # temporary directory (/tmp/x/data), whose traverse bit for others is set here.
             self.data_dir.mkdir(parents=True, exist_ok=True)
+            parent = self.data_dir.parent
+            parent.chmod(parent.stat().st_mode | 0o001)
             os.chown(self.data_dir, user.pw_uid, user.pw_gid)
             self.data_dir.chmod(0o700)
-            for parent in self.data_dir.parents:  # the postgres user must reach its directory
-                if parent.stat().st_mode & 0o001 == 0 and str(parent).startswith("/tmp"):
-                    parent.chmod(parent.stat().st_mode | 0o001)
         if not (cluster / "PG_VERSION").exists():
             self._run(
                 [

@@ -2,6 +2,7 @@
 private PostgreSQL server (initdb + pg_ctl in a temp dir; never a server the machine runs)."""
 
 import os
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -54,8 +55,13 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
-    server = PostgresServer(port=free_port(), data_dir=tmp_path_factory.mktemp("postgres"))
+def postgres_server() -> Iterator[PostgresServer]:
+    # Directly under /tmp, not pytest's private base directory: under root the server runs as the
+    # postgres user, which must reach its directory, and pytest makes its own private again
+    # whenever a session starts.
+    folder = Path(tempfile.mkdtemp(prefix="newsflow-postgres-"))
+    server = PostgresServer(port=free_port(), data_dir=folder / "data")
     server.start()
     yield server
     server.stop()
+    shutil.rmtree(folder, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""The ``newsflow`` command line: ``newsflow eval summaries|ner ...``."""
+"""The ``newsflow`` command line (main.py) and the typed API client it uses (client.py)."""
 
 from services.cli.main import main
 

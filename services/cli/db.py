@@ -1,45 +1,38 @@
-"""The archive's schema and derived tables, for operators (reads DATABASE_URL).
+"""``newsflow db`` and ``reindex``: the archive's schema and derived tables, for operators.
 
-``newsflow db upgrade`` applies the migrations the collector applies at start-up;
-``newsflow reindex`` rebuilds the derived tables (entities, places, roll-up, stories) from the
-archived results, after a change to how they are derived.
+They work on the database itself (``DATABASE_URL``), not through the gateway: ``db upgrade``
+applies the migrations the collector and gateway apply at start-up; ``reindex`` rebuilds the
+derived tables (entities, places, roll-up, stories) from the archived results.
 """
 
-import argparse
 import time
+from typing import Annotated
 
-from services.gateway.corpus.archive import reindex
+import typer
+
+from services.gateway.corpus.archive import reindex as rebuild
 from services.gateway.corpus.database import connect, current_revision, shown, upgrade
 from shared.settings import get_settings
 
 
-def add_db_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "action", choices=("upgrade", "current"), help="migrate, or show the revision"
-    )
-
-
-def run_db(args: argparse.Namespace) -> int:
+def db(
+    action: Annotated[str, typer.Argument(help="upgrade: migrate; current: show the revision")],
+) -> None:
     """Migrate the archive (DATABASE_URL) to the latest schema, or show its revision."""
+    if action not in ("upgrade", "current"):
+        raise typer.BadParameter("upgrade or current", param_hint="ACTION")
     url = get_settings().database_url
     engine = connect(url)
-    if args.action == "upgrade":
+    if action == "upgrade":
         upgrade(engine)
-    print(f"{shown(url)}: revision {current_revision(engine)}")
-    return 0
+    typer.echo(f"{shown(url)}: revision {current_revision(engine)}")
 
 
-def add_reindex_arguments(parser: argparse.ArgumentParser) -> None:
-    del parser  # no options: it always rebuilds everything
-
-
-def run_reindex(args: argparse.Namespace) -> int:
+def reindex() -> None:
     """Rebuild the archive's derived tables (entities, places, roll-up, stories)."""
-    del args
     url = get_settings().database_url
     engine = connect(url)
     upgrade(engine)
     began = time.perf_counter()
-    count = reindex(engine)
-    print(f"{shown(url)}: reindexed {count} articles in {time.perf_counter() - began:.1f} s")
-    return 0
+    count = rebuild(engine)
+    typer.echo(f"{shown(url)}: reindexed {count} articles in {time.perf_counter() - began:.1f} s")

@@ -1,51 +1,55 @@
-"""The most mentioned entities, or one in depth: newsflow entities [--type PERSON] [KEY]"""
+"""``newsflow entities``: the most mentioned entities, or one in depth (GET /entities)."""
 
-import argparse
+import json
 import sys
-from urllib.parse import quote
+from typing import Annotated
 
-from services.cli.gateway_client import (
-    GatewayError,
-    add_gateway_argument,
-    get_json,
-    params,
-    print_json,
-)
-from shared.models.corpus import EntityCount, EntityDetail
+import typer
+from rich.console import Console
+from rich.table import Table
 
+from services.cli.session import Json, exits, session
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("key", nargs="?", help="one entity (PERSON:xi-jinping or a name)")
-    parser.add_argument("--type", help="PERSON, ORG, GPE, ... (the list only)")
-    parser.add_argument("--since", help="ISO date or time")
-    parser.add_argument("--until", help="ISO date (inclusive) or time")
-    parser.add_argument("--top", type=int, default=20)
-    add_gateway_argument(parser)
+out = Console()
 
 
-def run(args: argparse.Namespace) -> int:
-    window = params(since=args.since, until=args.until)
-    try:
-        if args.key:
-            raw = get_json(args, f"/entities/{quote(args.key, safe='')}", window)
-            if args.json:
-                print_json(raw)
-                return 0
-            detail = EntityDetail.model_validate(raw)
-            counts = f"{detail.articles} articles, {detail.mentions} mentions"
-            print(f"{detail.name} ({detail.key}): {counts}")
-            print(f"  seen {detail.first_seen.date()} .. {detail.last_seen.date()}")
+def entities(
+    ctx: typer.Context,
+    key: Annotated[
+        str | None, typer.Argument(help="one entity: PERSON:xi-jinping, or a name")
+    ] = None,
+    entity_type: Annotated[str | None, typer.Option("--type", help="PERSON, ORG, GPE, ...")] = None,
+    since: Annotated[str | None, typer.Option(help="ISO date or time")] = None,
+    until: Annotated[str | None, typer.Option(help="ISO date (inclusive) or time")] = None,
+    top: Annotated[int, typer.Option(help="how many (1-100)")] = 20,
+    json_out: Json = False,
+) -> None:
+    """The most mentioned entities, or one with its co-mentions: newsflow entities [KEY]"""
+    options = session(ctx, json_out)
+    with exits(), options.client() as client:
+        if key:
+            detail = client.entity(key, since=since, until=until)
+            if options.json:
+                sys.stdout.write(detail.model_dump_json() + "\n")
+                return
+            out.print(
+                f"[bold]{detail.name}[/] ({detail.key}): {detail.articles} articles, "
+                f"{detail.mentions} mentions, seen {detail.first_seen:%Y-%m-%d} .. "
+                f"{detail.last_seen:%Y-%m-%d}",
+                highlight=False,
+            )
+            table = Table("often with", "type", "articles", "PMI")
             for co in detail.co_mentioned:
-                together = f"{co.articles:>6} articles  PMI {co.pmi:+.2f}"
-                print(f"  with {co.name:<30} {co.type:<8} {together}")
-            return 0
-        raw = get_json(args, "/entities", {**window, **params(type=args.type), "top": args.top})
-        if args.json:
-            print_json(raw)
-            return 0
-        for entity in map(EntityCount.model_validate, raw):
-            print(f"{entity.articles:>7}  {entity.type:<8} {entity.name}  ({entity.key})")
-    except GatewayError as exc:
-        print(f"newsflow entities: {exc}", file=sys.stderr)
-        return 1
-    return 0
+                table.add_row(co.name, co.type, str(co.articles), f"{co.pmi:+.2f}")
+            out.print(table)
+            return
+        found = client.entities(type=entity_type, since=since, until=until, top=top)
+    if options.json:
+        sys.stdout.write(json.dumps([e.model_dump(mode="json") for e in found]) + "\n")
+        return
+    table = Table("articles", "mentions", "type", "name", "key")
+    for entity in found:
+        table.add_row(
+            str(entity.articles), str(entity.mentions), entity.type, entity.name, entity.key
+        )
+    out.print(table)

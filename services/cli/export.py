@@ -1,35 +1,43 @@
-"""Export matching articles: newsflow export --format csv --since 2024-05-01 -o may.csv"""
+"""``newsflow export``: matching articles as JSON Lines or CSV, streamed (GET /export)."""
 
-import argparse
 import sys
 from pathlib import Path
+from typing import Annotated
 
-from services.cli.gateway_client import GatewayError, add_gateway_argument, stream
-from services.cli.search import add_filter_arguments, filters
+import typer
 
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_filter_arguments(parser)
-    parser.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
-    parser.add_argument("-o", "--output", type=Path, help="file to write (default stdout)")
-    add_gateway_argument(parser)
+from services.cli.search import Entity, Language, Place, Q, Since, StoryId, Type, Until, filters
+from services.cli.session import Json, err, exits, session
 
 
-def run(args: argparse.Namespace) -> int:
-    """Streams the gateway's body to the output as it arrives: any size, constant memory."""
-    out = args.output.open("wb") if args.output else sys.stdout.buffer
+def export(
+    ctx: typer.Context,
+    q: Q = None,
+    entity: Entity = None,
+    entity_type: Type = None,
+    place: Place = None,
+    since: Since = None,
+    until: Until = None,
+    language: Language = None,
+    story: StoryId = None,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl or csv")] = "jsonl",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="file (default stdout)")
+    ] = None,
+    json_out: Json = False,
+) -> None:
+    """Export matching articles: newsflow export --format csv --since 2024-05-01 -o may.csv"""
+    options = session(ctx, json_out)
+    chosen = filters(q, entity, entity_type, place, since, until, language, story)
+    sink = output.open("wb") if output else sys.stdout.buffer
     written = 0
     try:
-        with stream(args, "/export", {**filters(args), "format": args.format}) as response:
-            for chunk in response.iter_bytes():
-                out.write(chunk)
+        with exits(), options.client() as client, client.export(chosen, fmt) as body:  # type: ignore[arg-type]
+            for chunk in body:
+                sink.write(chunk)
                 written += len(chunk)
-    except GatewayError as exc:
-        print(f"newsflow export: {exc}", file=sys.stderr)
-        return 1
     finally:
-        if args.output:
-            out.close()
-    if args.output:
-        print(f"wrote {written:,} bytes to {args.output}", file=sys.stderr)
-    return 0
+        if output:
+            sink.close()
+    if output:
+        err.print(f"wrote {written:,} bytes to {output}")

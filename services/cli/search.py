@@ -1,69 +1,88 @@
-"""Search the archive: newsflow search "oil prices" --entity "Xi Jinping" --since 2024-05-01"""
+"""``newsflow search``: the archive's articles, newest first (GET /articles)."""
 
-import argparse
 import sys
+from typing import Annotated
 
-from services.cli.gateway_client import (
-    GatewayError,
-    add_gateway_argument,
-    get_json,
-    params,
-    print_json,
-)
-from shared.models.corpus import ArticlePage
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from services.cli.session import USAGE, Json, exits, fail, session
+from shared.models.corpus import ArticleFilters
 
 SNIPPET_CHARS = 160
+out = Console()
+
+Q = Annotated[str | None, typer.Argument(help='words, "a phrase", OR, -excluded')]
+Entity = Annotated[str | None, typer.Option(help="an entity key (PERSON:xi-jinping) or a name")]
+Type = Annotated[str | None, typer.Option("--type", help="entity type: PERSON, ORG, GPE, ...")]
+Place = Annotated[str | None, typer.Option(help="a place name or gazetteer id (geonames:...)")]
+Since = Annotated[str | None, typer.Option(help="ISO date or time")]
+Until = Annotated[str | None, typer.Option(help="ISO date (inclusive) or time")]
+Language = Annotated[str | None, typer.Option(help="ISO 639-1")]
+StoryId = Annotated[int | None, typer.Option("--story", help="a story id")]
 
 
-def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
-    """The filters of GET /articles and GET /export (shared/models/corpus.py ArticleFilters)."""
-    parser.add_argument("q", nargs="?", help='words, "a phrase", OR, -excluded')
-    parser.add_argument("--entity", help="an entity key (PERSON:xi-jinping) or a name")
-    parser.add_argument("--type", help="entity type: PERSON, ORG, GPE, ...")
-    parser.add_argument("--place", help="a place name or gazetteer id (geonames:...)")
-    parser.add_argument("--since", help="ISO date or time")
-    parser.add_argument("--until", help="ISO date (inclusive) or time")
-    parser.add_argument("--language", help="ISO 639-1")
-    parser.add_argument("--story", type=int, help="a story id")
-
-
-def filters(args: argparse.Namespace) -> dict[str, object]:
-    return params(
-        q=args.q,
-        entity=args.entity,
-        type=args.type,
-        place=args.place,
-        since=args.since,
-        until=args.until,
-        language=args.language,
-        story=args.story,
-    )
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_filter_arguments(parser)
-    parser.add_argument("--limit", type=int, default=20, help="hits per page (1-100)")
-    parser.add_argument("--pages", type=int, default=1, help="pages to fetch, following cursors")
-    add_gateway_argument(parser)
-
-
-def run(args: argparse.Namespace) -> int:
-    query = {**filters(args), "limit": args.limit}
+def filters(
+    q: str | None,
+    entity: str | None,
+    entity_type: str | None,
+    place: str | None,
+    since: str | None,
+    until: str | None,
+    language: str | None,
+    story: int | None,
+) -> ArticleFilters:
+    """Checked here, so a typo is a usage error (exit 2) naming the option, before any request."""
+    given = {
+        "q": q,
+        "entity": entity,
+        "type": entity_type,
+        "place": place,
+        "since": since,
+        "until": until,
+        "language": language,
+        "story": story,
+    }
     try:
-        for _ in range(args.pages):
-            page = ArticlePage.model_validate(get_json(args, "/articles", query))
-            if args.json:
-                print_json(page.model_dump(mode="json"))
-            else:
-                for hit in page.items:
-                    when = hit.dated_at.date().isoformat()
-                    print(f"{when}  {hit.id}  {hit.title or '(untitled)'}  [{hit.source or '-'}]")
-                    for snippet in hit.snippets:
-                        print(f"    {snippet[:SNIPPET_CHARS]}")
-            if not page.next_cursor:
+        return ArticleFilters.model_validate({k: v for k, v in given.items() if v is not None})
+    except ValidationError as exc:
+        reasons = "; ".join(f"--{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        fail(USAGE, reasons)
+
+
+def search(
+    ctx: typer.Context,
+    q: Q = None,
+    entity: Entity = None,
+    entity_type: Type = None,
+    place: Place = None,
+    since: Since = None,
+    until: Until = None,
+    language: Language = None,
+    story: StoryId = None,
+    limit: Annotated[int, typer.Option(help="hits per page (1-100)")] = 20,
+    pages: Annotated[int, typer.Option(help="pages to fetch, following cursors")] = 1,
+    json_out: Json = False,
+) -> None:
+    """Search the archive: newsflow search "oil prices" --entity "Xi Jinping" --since 2024-05-01"""
+    options = session(ctx, json_out)
+    chosen = filters(q, entity, entity_type, place, since, until, language, story)
+    cursor = None
+    with exits(), options.client() as client:
+        for _ in range(pages):
+            page = client.search(chosen, limit, cursor)
+            if options.json:
+                sys.stdout.write(page.model_dump_json() + "\n")
+            for hit in [] if options.json else page.items:
+                out.print(
+                    f"[dim]{hit.dated_at:%Y-%m-%d}[/]  [bold]{hit.title or '(untitled)'}[/]"
+                    f"  [cyan]{hit.source or '-'}[/]  {hit.id}",
+                    highlight=False,
+                )
+                for snippet in hit.snippets:
+                    text = snippet.replace("<mark>", "[reverse]").replace("</mark>", "[/reverse]")
+                    out.print(f"    {text[:SNIPPET_CHARS]}", highlight=False)
+            cursor = page.next_cursor
+            if not cursor:
                 break
-            query["cursor"] = page.next_cursor
-    except GatewayError as exc:
-        print(f"newsflow search: {exc}", file=sys.stderr)
-        return 1
-    return 0

@@ -1,45 +1,40 @@
-"""Story clusters: newsflow stories [--since 2024-05-01] [--min-size 3]"""
+"""``newsflow stories``: story clusters, the latest first (GET /stories)."""
 
-import argparse
 import sys
+from typing import Annotated
 
-from services.cli.gateway_client import (
-    GatewayError,
-    add_gateway_argument,
-    get_json,
-    params,
-    print_json,
-)
-from shared.models.corpus import StoryPage
+import typer
+from rich.console import Console
 
+from services.cli.session import Json, exits, session
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--since", help="ISO date or time")
-    parser.add_argument("--until", help="ISO date (inclusive) or time")
-    parser.add_argument("--min-size", type=int, default=2, help="articles in a story")
-    parser.add_argument("--limit", type=int, default=20)
-    add_gateway_argument(parser)
+out = Console()
 
 
-def run(args: argparse.Namespace) -> int:
-    query = {
-        **params(since=args.since, until=args.until),
-        "min_size": args.min_size,
-        "limit": args.limit,
-    }
-    try:
-        raw = get_json(args, "/stories", query)
-    except GatewayError as exc:
-        print(f"newsflow stories: {exc}", file=sys.stderr)
-        return 1
-    if args.json:
-        print_json(raw)
-        return 0
-    for story in StoryPage.model_validate(raw).items:
-        names = ", ".join(e.name for e in story.top_entities)
-        print(
-            f"story {story.id}: {story.size} articles, first {story.first.source or '-'} "
-            f"{story.earliest_at:%Y-%m-%d %H:%M}  {story.first.title or ''}"
+def stories(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option(help="ISO date or time")] = None,
+    until: Annotated[str | None, typer.Option(help="ISO date (inclusive) or time")] = None,
+    min_size: Annotated[int, typer.Option(help="articles in a story")] = 2,
+    limit: Annotated[int, typer.Option(help="stories (1-100)")] = 20,
+    json_out: Json = False,
+) -> None:
+    """Story clusters: newsflow stories [--since 2024-05-01] [--min-size 3]"""
+    options = session(ctx, json_out)
+    with exits(), options.client() as client:
+        page = client.stories(since=since, until=until, min_size=min_size, limit=limit)
+    if options.json:
+        sys.stdout.write(page.model_dump_json() + "\n")
+        return
+    for story in page.items:
+        about = ", ".join(e.name for e in story.top_entities)
+        first = f"[cyan]{story.first.source or '-'}[/] {story.earliest_at:%Y-%m-%d %H:%M}"
+        out.print(
+            f"[bold]story {story.id}[/]: {story.size} articles, first {first}  "
+            f"{story.first.title or ''}",
+            highlight=False,
         )
-        print(f"    sources: {', '.join(story.sources)}; about: {names}")
-    return 0
+        out.print(
+            f"    sources: {', '.join(story.sources) or '-'}; about: {about or '-'}",
+            highlight=False,
+        )

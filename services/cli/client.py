@@ -1,0 +1,206 @@
+"""A typed Python client of the gateway's API: what the ``newsflow`` CLI uses, and what a script
+can import (``from services.cli.client import NewsflowClient``).
+
+Answers come back as the ``shared`` models the gateway serves. A ``429`` or ``503`` is retried,
+waiting what ``Retry-After`` says (capped), a few times; any other refusal raises ``Refused``
+with the problem+json body, so a caller can read which field was wrong and why.
+"""
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel
+
+from shared.models import ArticleEvent, ArticleResult
+from shared.models.corpus import (
+    ArticleFilters,
+    ArticlePage,
+    EntityCount,
+    EntityDetail,
+    ExportFormat,
+    Story,
+    StoryPage,
+)
+
+DEFAULT_GATEWAY = "http://127.0.0.1:8000"
+TIMEOUT_SECONDS = 30.0
+RETRIES = 4  # of a 429 or 503, each after the server's Retry-After
+MAX_RETRY_AFTER_SECONDS = 30.0  # a longer Retry-After is a reason to stop, not to sleep
+RETRY_STATUSES = (429, 503)
+FINAL = ("done", "failed")
+
+
+class GatewayError(Exception):
+    """Base of everything this client raises."""
+
+
+class Unreachable(GatewayError):
+    """No answer from the gateway (down, wrong URL, network)."""
+
+
+class Refused(GatewayError):
+    """The gateway answered with a problem (4xx, or 5xx after retries)."""
+
+    def __init__(self, status: int, problem: dict[str, Any]) -> None:
+        self.status, self.problem = status, problem
+        errors = "; ".join(f"{e['field']}: {e['reason']}" for e in problem.get("errors", []))
+        title = problem.get("title") or f"HTTP {status}"
+        super().__init__(f"{status} {title}: {errors or problem.get('detail', '')}".rstrip(": "))
+
+
+class Accepted(BaseModel):
+    """What ``POST /articles`` answers (202 queued, or 200 already known)."""
+
+    id: str
+    status: str
+    duplicate: bool
+    links: dict[str, str]
+
+
+class NewsflowClient:
+    def __init__(
+        self,
+        base_url: str = DEFAULT_GATEWAY,
+        api_key: str | None = None,
+        timeout: float = TIMEOUT_SECONDS,
+        retries: int = RETRIES,
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        headers = {"X-API-Key": api_key} if api_key else {}
+        self.http = httpx.Client(
+            base_url=base_url, headers=headers, timeout=timeout, transport=transport
+        )
+        self.retries, self.sleep = retries, sleep
+
+    def __enter__(self) -> "NewsflowClient":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.http.close()
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        for attempt in range(self.retries + 1):
+            try:
+                response = self.http.request(method, path, **kwargs)
+            except httpx.TransportError as exc:
+                raise Unreachable(
+                    f"cannot reach the gateway at {self.http.base_url}: {exc}"
+                ) from exc
+            wait = retry_after(response)
+            if (
+                response.status_code in RETRY_STATUSES
+                and attempt < self.retries
+                and wait is not None
+            ):
+                self.sleep(wait)
+                continue
+            if response.status_code >= 400:
+                raise Refused(response.status_code, problem_of(response))
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def submit(self, body: dict[str, Any], force: bool = False) -> Accepted:
+        response = self._send(
+            "POST", "/articles", json=body, params={"force": force} if force else None
+        )
+        return Accepted.model_validate(response.json())
+
+    def article(self, article_id: str) -> ArticleResult:
+        return ArticleResult.model_validate(self._send("GET", f"/articles/{article_id}").json())
+
+    def delete(self, article_id: str) -> None:
+        self._send("DELETE", f"/articles/{article_id}")
+
+    def events(self, article_id: str) -> Iterator[ArticleEvent]:
+        """The article's events as they happen (Server-Sent Events), ending with done or failed."""
+        try:
+            with self.http.stream(
+                "GET", f"/articles/{article_id}/events", timeout=None
+            ) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    raise Refused(response.status_code, problem_of(response))
+                for line in response.iter_lines():
+                    if line.startswith("data: "):
+                        event = ArticleEvent.model_validate_json(line[len("data: ") :])
+                        yield event
+                        if event.type in FINAL:
+                            return
+        except httpx.TransportError as exc:
+            raise Unreachable(f"lost the gateway at {self.http.base_url}: {exc}") from exc
+
+    def wait(self, article_id: str, timeout: float, poll: float = 0.25) -> ArticleResult:
+        """The article once done or failed; ``TimeoutError`` past ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            result = self.article(article_id)
+            if result.status in FINAL:
+                return result
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{article_id} still {result.status} after {timeout:.0f} s")
+            self.sleep(poll)
+
+    def search(
+        self, filters: ArticleFilters, limit: int = 20, cursor: str | None = None
+    ) -> ArticlePage:
+        query = {**_query(filters), "limit": limit, **({"cursor": cursor} if cursor else {})}
+        return ArticlePage.model_validate(self._send("GET", "/articles", params=query).json())
+
+    def entities(self, **query: Any) -> list[EntityCount]:
+        raw = self._send("GET", "/entities", params=_clean(query)).json()
+        return [EntityCount.model_validate(e) for e in raw]
+
+    def entity(self, key: str, **query: Any) -> EntityDetail:
+        path = f"/entities/{quote(key, safe='')}"
+        return EntityDetail.model_validate(self._send("GET", path, params=_clean(query)).json())
+
+    def stories(self, **query: Any) -> StoryPage:
+        return StoryPage.model_validate(self._send("GET", "/stories", params=_clean(query)).json())
+
+    def story(self, story_id: int) -> Story:
+        return Story.model_validate(self._send("GET", f"/stories/{story_id}").json())
+
+    @contextmanager
+    def export(self, filters: ArticleFilters, fmt: ExportFormat) -> Iterator[Iterator[bytes]]:
+        """The export's body as it streams in: any size, constant memory."""
+        query = {**_query(filters), "format": fmt}
+        try:
+            with self.http.stream("GET", "/export", params=query, timeout=None) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    raise Refused(response.status_code, problem_of(response))
+                yield response.iter_bytes()
+        except httpx.TransportError as exc:
+            raise Unreachable(f"lost the gateway at {self.http.base_url}: {exc}") from exc
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """Seconds the server asked to wait, if it asked and the wait is worth it."""
+    raw = response.headers.get("retry-after")
+    try:
+        wait = float(raw) if raw is not None else None
+    except ValueError:
+        return None
+    return wait if wait is not None and 0 <= wait <= MAX_RETRY_AFTER_SECONDS else None
+
+
+def problem_of(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return {"title": f"HTTP {response.status_code}", "detail": response.text[:200]}
+    return body if isinstance(body, dict) else {"detail": str(body)[:200]}
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None and v != ""}
+
+
+def _query(filters: ArticleFilters) -> dict[str, Any]:
+    return _clean(filters.model_dump(mode="json"))
