@@ -4,6 +4,7 @@ A newcomer's first command: it needs nothing but ``make install`` (which ``make 
 leaves nothing running.
 """
 
+import html
 import sys
 import tempfile
 import textwrap
@@ -96,11 +97,32 @@ def show(result: dict[str, Any], source: str) -> None:
         )
 
 
+def corpus_tour(client: httpx.Client, results: list[tuple[str, dict[str, Any]]]) -> str:
+    """The archive after the run: a search by a title word, and the most mentioned entities."""
+    done = [
+        r for _, r in results if r["status"] == "done" and (r.get("document") or {}).get("title")
+    ]
+    if not done:
+        return ""
+    word = max(done[0]["document"]["title"].split(), key=len)
+    hits = client.get("/articles", params={"q": word}).json()["items"]
+    top = client.get("/entities", params={"top": 5}).json()
+    lines = ["=" * 100, f"corpus: GET /articles?q={word} -> {[h['id'] for h in hits]}"]
+    for hit in hits[:1]:
+        for snippet in hit["snippets"]:
+            plain = html.unescape(snippet.replace("<mark>", "[").replace("</mark>", "]"))
+            lines.append(f"        {plain}")
+    named = ", ".join(f"{e['name']} ({e['type']}, {e['articles']})" for e in top)
+    lines.append(f"corpus: GET /entities?top=5 -> {named}")
+    return "\n".join(lines)
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="newsflow-demo-") as tmp:
         redis_port = free_port()
         redis = start_redis(redis_port, Path(tmp) / "redis")
         env = local_env(f"redis://127.0.0.1:{redis_port}/0")
+        env["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'archive.db'}"  # gone with the demo
         for key, default in (("UVICORN_PORT", 8000), ("FLOWER_PORT", 5555)):
             if port_in_use(int(env.get(key, default))):
                 env[key] = str(free_port())
@@ -128,8 +150,10 @@ def main() -> int:
                         time.sleep(0.2)
                     results.append((item["source"], result))
                 elapsed = time.monotonic() - started
+                corpus = corpus_tour(client, results)
             for source, result in results:
                 show(result, source)
+            print(corpus)
             done = sum(r["status"] == "done" for _, r in results)
             print("=" * 100)
             print(

@@ -1,11 +1,14 @@
 """``newsflow search``: the archive's articles, newest first (GET /articles)."""
 
+import html
+import re
 import sys
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.text import Text
 
 from services.cli.session import USAGE, Json, exits, fail, session
 from shared.models.corpus import ArticleFilters
@@ -51,6 +54,14 @@ def filters(
         fail(USAGE, reasons)
 
 
+def terminal_snippet(snippet: str) -> Text:
+    """The gateway's HTML snippet (escaped text, matches in <mark>) as styled terminal text."""
+    shown = Text()
+    for index, part in enumerate(re.split(r"</?mark>", snippet[:SNIPPET_CHARS])):
+        shown.append(html.unescape(part), style="reverse" if index % 2 else "")
+    return shown
+
+
 def search(
     ctx: typer.Context,
     q: Q = None,
@@ -81,8 +92,7 @@ def search(
                     highlight=False,
                 )
                 for snippet in hit.snippets:
-                    text = snippet.replace("<mark>", "[reverse]").replace("</mark>", "[/reverse]")
-                    out.print(f"    {text[:SNIPPET_CHARS]}", highlight=False)
+                    out.print("    ", terminal_snippet(snippet), highlight=False)
             cursor = page.next_cursor
             if not cursor:
                 break
