@@ -11,12 +11,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
-from services.gateway import problems
+from services.gateway import openapi, problems
 from services.gateway.broker import app as celery_app
 from services.gateway.corpus.database import connect, upgrade
 from services.gateway.deps import Services
 from services.gateway.limits import BodySizeLimit
-from services.gateway.routes import articles, corpus, events, export, health
+from services.gateway.routes import articles, corpus, docs, events, export, health
 from services.gateway.store import ArticleStore
 from shared.redact import install_log_redaction
 from shared.settings import Settings, get_settings
@@ -61,8 +61,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         summary="Submit news articles; get entities, dates, quotes, places and a summary back.",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's pages load from a CDN: ours (routes/docs.py) work offline
+        redoc_url=None,
     )
     problems.install(app)
+    openapi.install(app)
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_article_bytes,
@@ -73,4 +76,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(export.router)
     app.include_router(events.router)
     app.include_router(health.router)
+    app.include_router(docs.router)
+    app.mount(docs.STATIC_URL, docs.static_files(), name="docs-static")
     return app

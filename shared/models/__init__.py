@@ -14,6 +14,7 @@ from shared.models.extraction import (
     Quote,
 )
 from shared.models.messages import IngestRequest, StageError, StageOutcome, StageRequest
+from shared.models.problem import FieldError, ProblemDetails
 from shared.models.result import ArticleEvent, ArticleResult, StageStatus
 from shared.models.submission import ArticleOptions, ArticleSubmission, SummaryOptions
 from shared.models.summary import Summary, SummarySentence
@@ -27,11 +28,13 @@ __all__ = [
     "Document",
     "Entity",
     "Extraction",
+    "FieldError",
     "IngestRequest",
     "Keyphrase",
     "Mention",
     "Paragraph",
     "Place",
+    "ProblemDetails",
     "Quote",
     "Sentence",
     "StageError",

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Literal, Self
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, JsonValue, model_validator
 
 ContentKind = Literal["text", "html", "url"]
 
@@ -29,8 +29,26 @@ class ArticleOptions(BaseModel):
     summary: SummaryOptions = Field(default_factory=SummaryOptions)
 
 
+# The example /docs fills in: exactly one of text, html or url, so "Try it out" is accepted (202).
+SUBMISSION_EXAMPLE: dict[str, JsonValue] = {
+    "text": (
+        "Heavy rain flooded parts of Lisbon on Tuesday, the city's mayor Carlos Moedas said. "
+        '"We have never seen this much water in one night," he told reporters.'
+    ),
+    "title": "Floods in Lisbon",
+    "source": "Example Wire",
+    "published_at": "2024-05-01T09:30:00Z",
+    "language": "en",
+    "options": {"summary": {"sentences": 2}},
+}
+
+
 class ArticleSubmission(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={"examples": [SUBMISSION_EXAMPLE]},
+    )
 
     schema_version: Literal[1] = 1
     text: str | None = Field(None, min_length=1)

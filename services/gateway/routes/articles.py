@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
+from services.gateway import openapi
 from services.gateway.corpus import archive
 from services.gateway.deps import Owner, Services, get_services
 from services.gateway.limits import check_backlog, check_content_type, check_rate
@@ -56,7 +57,7 @@ def require_json(request: Request) -> None:
     status_code=202,
     dependencies=[Depends(require_json)],
     response_model=SubmitResponse,
-    responses={200: {"description": "already known: the existing article, not run again"}},
+    responses=openapi.SUBMIT,
 )
 def submit_article(
     submission: ArticleSubmission,
@@ -91,7 +92,7 @@ def _batch_items(body: bytes, content_type: str) -> list[Any]:
     return items
 
 
-@router.post("/batch", status_code=202)
+@router.post("/batch", status_code=202, responses=openapi.BATCH, openapi_extra=openapi.BATCH_BODY)
 async def submit_batch(
     request: Request,
     services: ServicesDep,
@@ -151,6 +152,7 @@ async def submit_batch(
     response_model=ArticleResult,
     response_model_exclude_none=False,
     response_model_exclude={"owner"},
+    responses=openapi.ARTICLE,
 )
 def get_article(article_id: str, services: ServicesDep, owner: Owner) -> ArticleResult:
     """From Redis while the run is hot, else from the archive (the record once Redis's copy
@@ -170,7 +172,7 @@ def get_article(article_id: str, services: ServicesDep, owner: Owner) -> Article
     return result
 
 
-@router.delete("/{article_id}", status_code=204)
+@router.delete("/{article_id}", status_code=204, responses=openapi.DELETE)
 def delete_article(article_id: str, services: ServicesDep, owner: Owner) -> Response:
     """Removes the article from the archive, then from Redis: with the archive down it is a 503
     and nothing is removed, so a retry finishes the job."""

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from services.gateway import openapi
 from services.gateway.corpus import entities, search, storylist
 from services.gateway.deps import Owner, Services, get_services
 from services.gateway.limits import check_query_rate
@@ -43,7 +44,7 @@ Until = Annotated[
 ]
 
 
-@router.get("/articles", response_model=ArticlePage)
+@router.get("/articles", response_model=ArticlePage, responses=openapi.CORPUS)
 def find_articles(
     filters: Annotated[ArticleFilters, Query()],
     services: ServicesDep,
@@ -56,7 +57,7 @@ def find_articles(
         return search.find_articles(conn, owner or "", filters, limit, cursor)
 
 
-@router.get("/entities", response_model=list[EntityCount])
+@router.get("/entities", response_model=list[EntityCount], responses=openapi.CORPUS)
 def top_entities(
     services: ServicesDep,
     owner: Owner,
@@ -70,7 +71,7 @@ def top_entities(
         return entities.top_entities(conn, owner or "", type, since, until, top)
 
 
-@router.get("/entities/{key}", response_model=EntityDetail)
+@router.get("/entities/{key}", response_model=EntityDetail, responses=openapi.CORPUS_ITEM)
 def entity(
     key: str, services: ServicesDep, owner: Owner, since: Since = None, until: Until = None
 ) -> EntityDetail:
@@ -83,7 +84,7 @@ def entity(
     return found
 
 
-@router.get("/stories", response_model=StoryPage)
+@router.get("/stories", response_model=StoryPage, responses=openapi.CORPUS)
 def stories(
     services: ServicesDep,
     owner: Owner,
@@ -99,7 +100,7 @@ def stories(
         return storylist.list_stories(conn, owner or "", since, until, limit, cursor, min_size)
 
 
-@router.get("/stories/{story_id}", response_model=Story)
+@router.get("/stories/{story_id}", response_model=Story, responses=openapi.CORPUS_ITEM)
 def story(story_id: int, services: ServicesDep, owner: Owner) -> Story:
     with services.archive.connect() as conn:
         found = storylist.story(conn, owner or "", story_id)

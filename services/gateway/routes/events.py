@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header
 from fastapi.responses import StreamingResponse
 
+from services.gateway import openapi
 from services.gateway.deps import Owner, Services, get_services
 from services.gateway.problems import Problem
 from services.gateway.store import article_key, events_key
@@ -48,7 +49,7 @@ async def follow(services: Services, article_id: str, last_id: str) -> AsyncIter
 @router.get(
     "/articles/{article_id}/events",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}},
+    responses={200: {"content": {"text/event-stream": {}}}, **openapi.EVENTS},
 )
 async def article_events(
     article_id: str,

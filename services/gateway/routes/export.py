@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
+from services.gateway import openapi
 from services.gateway.corpus.export import export_lines
 from services.gateway.deps import Owner, Services, get_services
 from services.gateway.routes.corpus import limit_queries
@@ -18,7 +19,7 @@ MEDIA_TYPES: dict[str, str] = {"jsonl": "application/x-ndjson", "csv": "text/csv
 @router.get(
     "/export",
     response_class=StreamingResponse,
-    responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()}}},
+    responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()}}, **openapi.EXPORT},
 )
 def export(
     filters: Annotated[ArticleFilters, Query()],

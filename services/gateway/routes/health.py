@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from services.gateway import openapi
 from services.gateway.broker import consumers_by_queue, queue_depths
 from services.gateway.deps import Services, get_services
 from shared.names import QUEUE_CALLBACKS, QUEUE_RESULTS, STAGE_QUEUES
@@ -19,7 +20,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses=openapi.READY)
 async def readyz(services: Annotated[Services, Depends(get_services)]) -> JSONResponse:
     """Ready when Redis answers and every queue has at least one consumer."""
     try:
