@@ -40,13 +40,30 @@ _WHY: dict[int, str] = {
     503: "Redis, the broker or the archive is unreachable or full; try again after Retry-After",
 }
 _RETRIED = (429, 503)
+# What the server writes for each (titles and details as problems.py, limits.py, routes write them).
+_EXAMPLES: dict[int, tuple[str, str]] = {
+    400: ("Malformed body", "not valid JSON or NDJSON: Expecting value: line 1 column 1 (char 0)"),
+    401: ("Unauthorized", "a valid X-API-Key header is required"),
+    404: ("Not found", "no article with id 'a1b2c3'"),
+    413: ("Request too large", "bodies are limited to 2000000 bytes"),
+    415: ("Unsupported media type", "send application/json, not text/plain"),
+    422: ("Invalid request", "body: give exactly one of 'text', 'html' or 'url'"),
+    429: ("Too many requests", "at most 600 articles a minute per client"),
+    500: ("Internal error", "the error was logged"),
+    503: ("Archive unavailable", "the archive database is not reachable or not yet migrated"),
+}
 
 
 def problem(status: int, why: str | None = None) -> dict[str, Any]:
     """One documented problem response: the shared schema, and Retry-After where it is sent."""
+    title, detail = _EXAMPLES[status]
+    example: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    example["detail"] = detail
+    if status == 422:  # the one whose errors a client acts on, field by field
+        example["errors"] = [{"field": "body", "reason": detail.removeprefix("body: ")}]
     response: dict[str, Any] = {
         "description": why or _WHY[status],
-        "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}},
+        "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA, "example": example}},
     }
     if status in _RETRIED:
         response["headers"] = copy.deepcopy(RETRY_AFTER)
@@ -105,7 +122,7 @@ BATCH: dict[int | str, dict[str, Any]] = {
         "model": BatchResult,
         "description": "no item accepted (each says why), or the batch itself is invalid "
         "(a problem: not an array, empty, or over MAX_BATCH_ARTICLES)",
-        "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}},
+        "content": {PROBLEM_JSON: problem(422)["content"][PROBLEM_JSON]},
     },
 }
 BATCH_BODY: dict[str, Any] = {

@@ -19,22 +19,7 @@ class FieldError(BaseModel):
 class ProblemDetails(BaseModel):
     """``application/problem+json``: ``detail`` and ``errors`` appear only when there is one."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "type": "about:blank",
-                    "title": "Invalid request",
-                    "status": 422,
-                    "detail": "body: give exactly one of 'text', 'html' or 'url'",
-                    "errors": [
-                        {"field": "body", "reason": "give exactly one of 'text', 'html' or 'url'"}
-                    ],
-                }
-            ]
-        },
-    )
+    model_config = ConfigDict(extra="forbid")
 
     type: str = Field("about:blank", description="a URI naming the problem; about:blank: none")
     title: str = Field(description="short, the same for every problem of this kind")

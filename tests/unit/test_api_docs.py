@@ -95,6 +95,8 @@ def test_every_error_is_documented_as_problem_json(document: dict[str, Any]) -> 
     for path, method, status, response in errors:
         content = response.get("content", {})
         assert content[PROBLEM_JSON]["schema"] == _PROBLEM_SCHEMA, (path, method, status)
+        example = ProblemDetails.model_validate(content[PROBLEM_JSON]["example"])
+        assert example.status == int(status), (path, method, status)
         if status in ("429", "503"):
             assert response["headers"]["Retry-After"]["required"], (path, method, status)
 
