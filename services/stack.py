@@ -2,8 +2,9 @@
 
 ``COMMANDS`` is the single list of service commands; docker-compose.yml runs the same ones (a
 static test checks it), and the integration tests start them through ``Stack`` as well. Bind
-addresses and ports come from the environment (UVICORN_HOST/PORT, FLOWER_ADDRESS/PORT), so the
-commands themselves are identical everywhere.
+addresses and ports come from the environment (UVICORN_HOST/PORT, FLOWER_ADDRESS/PORT, and each
+worker's METRICS_PORT and PROMETHEUS_MULTIPROC_DIR), so the commands themselves are identical
+everywhere.
 """
 
 import os
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Final
 
-from services.localredis import port_in_use, start_redis
+from services.localredis import free_port, port_in_use, start_redis
 from shared.redact import redact_url
 
 CELERY_WORKER: Final = [
@@ -57,6 +58,17 @@ LOCAL_ENV: Final[dict[str, str]] = {
     "DATABASE_URL": "sqlite:///.data/newsflow.db",
     "PYTHONUNBUFFERED": "1",
 }
+# The Celery workers: each serves its own /metrics (shared/metrics/serve.py).
+WORKERS: Final = ("collector", "callbacks", "ingest", "extraction", "summarization")
+# make dev's worker metrics ports, one each on loopback beside the gateway's 8000 and Flower's
+# 5555 (9100 is node_exporter's); deploy/prometheus/prometheus.yml lists the same.
+LOCAL_METRICS_PORTS: Final = {
+    "collector": 9101,
+    "callbacks": 9102,
+    "ingest": 9103,
+    "extraction": 9104,
+    "summarization": 9105,
+}
 DEFAULT_REDIS_PORT: Final = 6390
 STOP_GRACE_SECONDS: Final = 15.0
 # Flower keeps no state (FLOWER_PERSISTENT is off) but lingers retrying a stopped broker.
@@ -74,6 +86,10 @@ class Stack:
     service_env: dict[str, dict[str, str]] = field(default_factory=dict)
     # Where the commands run (Celery and uvicorn import the app from there): another checkout's.
     cwd: Path | None = None
+    # Each worker's metrics port; a worker not named gets a free one (tests, benchmarks).
+    metrics_ports: dict[str, int] = field(default_factory=dict)
+    # Where each worker's pool processes write their metrics (default: log_dir/metrics/<worker>).
+    metrics_dir: Path | None = None
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     _logs: list[IO[bytes]] = field(default_factory=list)
 
@@ -87,12 +103,20 @@ class Stack:
             self._logs.append(log)
             self.processes[name] = subprocess.Popen(
                 argv,
-                env={**self.env, **self.service_env.get(name, {})},
+                env={**self.env, **self.metrics_env(name), **self.service_env.get(name, {})},
                 cwd=self.cwd,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=self.new_session,
             )
+
+    def metrics_env(self, name: str) -> dict[str, str]:
+        """A worker's own metrics port and multiprocess directory (emptied by the worker)."""
+        if name not in WORKERS:
+            return {}
+        port = self.metrics_ports.setdefault(name, free_port())
+        directory = (self.metrics_dir or self.log_dir / "metrics") / name
+        return {"METRICS_PORT": str(port), "PROMETHEUS_MULTIPROC_DIR": str(directory)}
 
     def stop(self, *names: str, sig: int = signal.SIGTERM) -> None:
         targets = {n: p for n, p in self.processes.items() if not names or n in names}
@@ -137,13 +161,21 @@ def main() -> int:
         redis_process = start_redis(port, root / ".data" / "redis", new_session=False)
         redis_url = f"redis://127.0.0.1:{port}/0"
     env = local_env(redis_url)
-    stack = Stack(env, root / ".data" / "logs", new_session=False)
+    stack = Stack(
+        env,
+        root / ".data" / "logs",
+        new_session=False,
+        metrics_ports=dict(LOCAL_METRICS_PORTS),
+        metrics_dir=root / ".data" / "metrics",
+    )
     stack.start()
     archive = redact_url(env["DATABASE_URL"])
     print(f"Newsflow is up (Redis {redact_url(redis_url)}, archive {archive}); logs in .data/logs/")
     print(f"  gateway  http://{env['UVICORN_HOST']}:{env['UVICORN_PORT']}/docs")
     user = env["FLOWER_BASIC_AUTH"].split(":")[0]
     print(f"  flower   http://{env['FLOWER_ADDRESS']}:{env['FLOWER_PORT']}/  (user {user})")
+    ports = ", ".join(f"{name} :{port}" for name, port in stack.metrics_ports.items())
+    print(f"  metrics  gateway /metrics; workers {ports}")
     print("Ctrl-C stops everything.")
     stopping: list[int] = []
     for sig in (signal.SIGINT, signal.SIGTERM):

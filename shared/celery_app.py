@@ -5,6 +5,7 @@ from typing import Any
 from celery import Celery
 from kombu.entity import Queue
 
+from shared import observe
 from shared.cores import available_cores
 from shared.names import (
     QUEUE_CALLBACKS,
@@ -83,6 +84,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
 
 def make_celery(name: str, settings: Settings | None = None) -> Celery:
     install_log_redaction()  # every worker: no credentials from URLs in its log lines
+    observe.install()  # JSON logs with the task's article and run ids; task metrics
     app = Celery(name)
     app.conf.update(celery_config(settings or get_settings()))
     return app

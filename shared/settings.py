@@ -81,6 +81,22 @@ class Settings(BaseSettings):
         False, description="test-only: honour the fault markers of shared/faults.py; never in prod"
     )
 
+    # Logs and metrics (docs/operations.md).
+    log_format: Literal["json", "text"] = Field(
+        "json", description="json: one object per line with the article and run ids; text: plain"
+    )
+    metrics_port: int = Field(
+        0, ge=0, le=65535, description="port of a Celery worker's /metrics; 0 = not served"
+    )
+    metrics_address: str = Field(
+        "127.0.0.1", description="address a worker's /metrics listens on (compose: 0.0.0.0)"
+    )
+    prometheus_multiproc_dir: str = Field(
+        "",
+        description="a worker's own directory where its pool processes write their metrics, "
+        "emptied at start; read by prometheus_client itself, so set it in the environment",
+    )
+
     # Ingest.
     url_fetch_timeout_seconds: float = Field(10.0, gt=0)
     url_max_bytes: int = Field(5_000_000, gt=0)

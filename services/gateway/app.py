@@ -16,8 +16,10 @@ from services.gateway.broker import app as celery_app
 from services.gateway.corpus.database import connect, upgrade
 from services.gateway.deps import Services
 from services.gateway.limits import BodySizeLimit
-from services.gateway.routes import articles, corpus, docs, events, export, health
+from services.gateway.observe import Observe
+from services.gateway.routes import articles, corpus, docs, events, export, health, metrics
 from services.gateway.store import ArticleStore
+from shared.logs import configure_logging
 from shared.redact import install_log_redaction
 from shared.settings import Settings, get_settings
 
@@ -36,6 +38,7 @@ def migrate_if_reachable(archive: Engine) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     install_log_redaction()  # no credentials from submitted URLs in the gateway's log lines
+    configure_logging("gateway", settings.log_format)  # uvicorn's lines too (shared/logs.py)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -71,11 +74,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_bytes=settings.max_article_bytes,
         batch_max_bytes=settings.max_batch_bytes,
     )
+    app.add_middleware(Observe)  # outermost: request id, access line and metrics for every answer
     app.include_router(corpus.router)  # GET /articles (search) before /articles/{id}
     app.include_router(articles.router)
     app.include_router(export.router)
     app.include_router(events.router)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(docs.router)
     app.mount(docs.STATIC_URL, docs.static_files(), name="docs-static")
     return app

@@ -23,6 +23,7 @@ from services.gateway.store import ArticleStore
 from services.gateway.sweeper import Sweeper
 from shared import faults
 from shared.celery_app import make_celery
+from shared.metrics.tasks import RUNS_FINISHED
 from shared.models import ArticleEvent, ArticleResult, StageOutcome
 from shared.names import TASK_CALLBACK, TASK_COLLECT
 from shared.settings import get_settings
@@ -57,6 +58,9 @@ def after_events(article_id: str, events: list[ArticleEvent]) -> None:
     """A run that just ended ``done`` goes into the archive; then any ended run notifies its
     callback URL, through the ``callbacks`` queue (services/gateway/notifier.py), so a slow
     receiver never holds up collection. Archived first: a receiver may search for it at once."""
+    for event in events:
+        if event.type in ("done", "failed"):
+            RUNS_FINISHED.labels(event.type).inc()
     if any(e.type == "done" for e in events):
         archive_article(article_id)
     if any(e.type in ("done", "failed") for e in events):

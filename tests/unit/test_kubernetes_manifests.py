@@ -363,9 +363,14 @@ def test_http_probes_and_metrics_annotations_name_real_paths() -> None:
     assert (
         int(annotations["prometheus.io/port"]) == container("flower")["ports"][0]["containerPort"]
     )
-    # The gateway serves no /metrics, so it carries no scrape annotation (add both together).
-    gateway_annotations = DEPLOYMENTS["gateway"]["spec"]["template"]["metadata"].get("annotations")
-    assert gateway.get("/metrics").status_code == 404 and not gateway_annotations
+    # The gateway's /metrics (docs/operations.md): a route of the app, on the container's port.
+    gateway_annotations = DEPLOYMENTS["gateway"]["spec"]["template"]["metadata"]["annotations"]
+    assert gateway_annotations["prometheus.io/scrape"] == "true"
+    # Routed (no Redis without the lifespan, so it fails, but it is not a 404).
+    unstarted = TestClient(create_app(Settings()), raise_server_exceptions=False)
+    assert unstarted.get(gateway_annotations["prometheus.io/path"]).status_code != 404
+    port = int(gateway_annotations["prometheus.io/port"])
+    assert port == container("gateway")["ports"][0]["containerPort"]
 
 
 def test_pods_meet_the_restricted_pod_security_standard() -> None:

@@ -1,0 +1,1 @@
+"""Prometheus metrics: the names operators and autoscalers read (docs/operations.md)."""
