@@ -17,7 +17,7 @@ from services.gateway.corpus.database import connect, upgrade
 from services.gateway.deps import Services
 from services.gateway.limits import BodySizeLimit
 from services.gateway.observe import Observe
-from services.gateway.routes import articles, corpus, docs, events, export, health, metrics
+from services.gateway.routes import articles, corpus, docs, events, export, health, metrics, page
 from services.gateway.store import ArticleStore
 from shared.logs import configure_logging
 from shared.redact import install_log_redaction
@@ -83,4 +83,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics.router)
     app.include_router(docs.router)
     app.mount(docs.STATIC_URL, docs.static_files(), name="docs-static")
+    page.install(app)  # GET / (the results page) and /static/ (its files)
     return app
