@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TextIO
 
 from shared.redact import redact_text
 
@@ -95,7 +95,7 @@ class TextFormatter(logging.Formatter):
         return redact_text(super().format(record))
 
 
-def make_handler(service: str, log_format: LogFormat) -> logging.Handler:
+def make_handler(service: str, log_format: LogFormat) -> logging.StreamHandler[TextIO]:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     handler.addFilter(ContextFilter(service))
