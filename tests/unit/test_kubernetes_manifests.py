@@ -409,3 +409,18 @@ def test_kustomize_builds_the_same_objects() -> None:
         if o["kind"] == "Deployment"
     }
     assert commands == COMMANDS
+
+
+def test_workers_serve_metrics_from_their_own_tmp_and_carry_scrape_annotations() -> None:
+    for name in WORKERS:
+        env = resolved_env(name, REAL_SECRETS)
+        annotations = DEPLOYMENTS[name]["spec"]["template"]["metadata"]["annotations"]
+        assert annotations["prometheus.io/port"] == env["METRICS_PORT"], name
+        assert annotations["prometheus.io/path"] == "/metrics", name
+        assert env["METRICS_ADDRESS"] == "0.0.0.0", name
+        # Written by the pool processes: on the writable emptyDir, under a read-only root.
+        mounts = {m["mountPath"] for m in container(name)["volumeMounts"]}
+        assert any(env["PROMETHEUS_MULTIPROC_DIR"].startswith(f"{m}/") for m in mounts), name
+        ports = [p["containerPort"] for p in container(name)["ports"]]
+        assert int(env["METRICS_PORT"]) in ports, name
+    assert "PROMETHEUS_MULTIPROC_DIR" not in resolved_env("gateway", REAL_SECRETS)
