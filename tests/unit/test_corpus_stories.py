@@ -63,14 +63,28 @@ def test_a_near_duplicate_beats_a_closer_event_match() -> None:
 
 
 def test_the_most_similar_duplicate_wins() -> None:
-    weaker, stronger = _candidate(1, _signature(50)), _candidate(2, _signature(62))
+    weaker, stronger = _candidate(1, _signature(40)), _candidate(2, _signature(62))
     assert best_match(_features(), WHEN, [weaker, stronger]) == stronger
 
 
-def test_duplicate_threshold_is_honoured() -> None:
-    at = round(stories.DUPLICATE_SIMILARITY * 64)
-    assert best_match(_features(), WHEN, [_candidate(1, _signature(at))]) is not None
-    assert best_match(_features(), WHEN, [_candidate(1, _signature(at - 1))]) is None
+def _at(similarity: float) -> int:
+    """The fewest agreeing positions of 64 that reach ``similarity``."""
+    return next(n for n in range(65) if n / 64 >= similarity)
+
+
+def test_duplicate_thresholds_are_honoured_near_and_far() -> None:
+    far = WHEN + stories.EVENT_WINDOW + timedelta(days=30)
+    for when, threshold in (
+        (WHEN, stories.CLOSE_DUPLICATE_SIMILARITY),
+        (far, stories.DUPLICATE_SIMILARITY),
+    ):
+        at = _at(threshold)
+        assert best_match(_features(), when, [_candidate(1, _signature(at))]) is not None
+        assert best_match(_features(), when, [_candidate(1, _signature(at - 1))]) is None
+
+
+def test_an_old_article_needs_more_shared_text_than_a_recent_one() -> None:
+    assert stories.CLOSE_DUPLICATE_SIMILARITY < stories.DUPLICATE_SIMILARITY
 
 
 def test_event_match_needs_enough_shared_entities() -> None:
