@@ -29,7 +29,7 @@ VARIANT_LAG = timedelta(days=3)
 VARIANT_SHARE = 0.3  # of originals that get rewrites
 VARIANTS_PER_ORIGINAL = 2  # distinct kinds, drawn from VARIANT_KINDS
 # Originals sharing this much of their word 5-shingles are one story in the ground truth. The dev
-# set's pairs are bimodal: 98 pairs at 0.56-1.0 (copies and re-runs), then 0.47 and below
+# set's same-category pairs are bimodal: 106 at 0.56-1.0 (copies and re-runs), then 0.47 and below
 # (follow-ups reusing a paragraph or two), so any cut in 0.48-0.55 draws the same groups.
 NATURAL_DUPLICATE = 0.5
 
