@@ -155,3 +155,12 @@ def test_score_counts_wrong_joins_and_category_purity() -> None:
     assert figures["pair_recall"] == 1.0
     assert figures["category_purity"] == pytest.approx(2 / 3, abs=1e-4)
     assert figures["stories"] == 2
+
+
+def test_set_overrides_are_typed_like_the_constants_they_replace() -> None:
+    from services.cli.eval_stories import overrides
+
+    values = overrides(["EVENT_WINDOW=2", "BANDS=32", "EVENT_SIMILARITY=0.25"])
+    assert values == {"EVENT_WINDOW": timedelta(days=2), "BANDS": 32, "EVENT_SIMILARITY": 0.25}
+    with pytest.raises(SystemExit):
+        overrides(["MAX_CANDIDATES=5"])
