@@ -14,9 +14,8 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel
 
-from shared.models import ArticleEvent, ArticleResult
+from shared.models import ArticleEvent, ArticleResult, SubmitResponse
 from shared.models.corpus import (
     ArticleFilters,
     ArticlePage,
@@ -51,15 +50,6 @@ class Refused(GatewayError):
         errors = "; ".join(f"{e['field']}: {e['reason']}" for e in problem.get("errors", []))
         title = problem.get("title") or f"HTTP {status}"
         super().__init__(f"{status} {title}: {errors or problem.get('detail', '')}".rstrip(": "))
-
-
-class Accepted(BaseModel):
-    """What ``POST /articles`` answers (202 queued, or 200 already known)."""
-
-    id: str
-    status: str
-    duplicate: bool
-    links: dict[str, str]
 
 
 class NewsflowClient:
@@ -105,11 +95,11 @@ class NewsflowClient:
             return response
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def submit(self, body: dict[str, Any], force: bool = False) -> Accepted:
+    def submit(self, body: dict[str, Any], force: bool = False) -> SubmitResponse:
         response = self._send(
             "POST", "/articles", json=body, params={"force": force} if force else None
         )
-        return Accepted.model_validate(response.json())
+        return SubmitResponse.model_validate(response.json())
 
     def article(self, article_id: str) -> ArticleResult:
         return ArticleResult.model_validate(self._send("GET", f"/articles/{article_id}").json())

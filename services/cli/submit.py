@@ -15,10 +15,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from services.cli.client import FINAL, Accepted
+from services.cli.client import FINAL
 from services.cli.render import show as render
 from services.cli.session import FAILED, USAGE, Json, exits, fail, session
-from shared.models import ArticleResult
+from shared.models import ArticleResult, SubmitResponse
 
 KINDS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html"}
 WAIT_SECONDS = 300.0
@@ -69,7 +69,7 @@ def submit(
     """Submit articles (files, directories, URLs); --wait follows them to the end."""
     options = session(ctx, json_out)
     items = bodies(sources)
-    accepted: list[tuple[str, Accepted]] = []
+    accepted: list[tuple[str, SubmitResponse]] = []
     console = Console(stderr=True, quiet=options.json)
     with exits(), options.client() as client, _bar(console) as bar:
         sending = bar.add_task("submitted", total=len(items))

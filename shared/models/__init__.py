@@ -16,7 +16,12 @@ from shared.models.extraction import (
 from shared.models.messages import IngestRequest, StageError, StageOutcome, StageRequest
 from shared.models.problem import FieldError, ProblemDetails
 from shared.models.result import ArticleEvent, ArticleResult, StageStatus
-from shared.models.submission import ArticleOptions, ArticleSubmission, SummaryOptions
+from shared.models.submission import (
+    ArticleOptions,
+    ArticleSubmission,
+    SubmitResponse,
+    SummaryOptions,
+)
 from shared.models.summary import Summary, SummarySentence
 
 __all__ = [
@@ -41,6 +46,7 @@ __all__ = [
     "StageOutcome",
     "StageRequest",
     "StageStatus",
+    "SubmitResponse",
     "Summary",
     "SummaryOptions",
     "SummarySentence",

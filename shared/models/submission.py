@@ -80,3 +80,12 @@ class ArticleSubmission(BaseModel):
     @property
     def content(self) -> str:
         return self.text or self.html or str(self.url)
+
+
+class SubmitResponse(BaseModel):
+    """What ``POST /articles`` answers: 202 queued, or 200 already known (not run again)."""
+
+    id: str
+    status: str
+    duplicate: bool
+    links: dict[str, str] = Field(description="self and events URLs of the article")

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
@@ -17,20 +17,13 @@ from services.gateway.limits import check_backlog, check_content_type, check_rat
 from services.gateway.problems import Problem, field_errors, problem_body
 from services.gateway.submit import Accepted, submit
 from services.gateway.tenancy import rate_client, visible
-from shared.models import ArticleResult, ArticleSubmission
+from shared.models import ArticleResult, ArticleSubmission, SubmitResponse
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/articles", tags=["articles"])
 BATCH_TYPES = ("application/json", "application/x-ndjson")
 ServicesDep = Annotated[Services, Depends(get_services)]
 Force = Annotated[bool, Query(description="run again even if this content is known")]
-
-
-class SubmitResponse(BaseModel):
-    id: str
-    status: str
-    duplicate: bool
-    links: dict[str, str]
 
 
 def _response(accepted: Accepted) -> SubmitResponse:
