@@ -4,11 +4,12 @@ import { h, clear } from "./dom.js";
 import { request, get, followEvents, apiKey, setApiKey, ApiError } from "./api.js";
 import { stagesPanel } from "./stages.js";
 import { articleView } from "./article.js";
-import { corpusView } from "./corpus.js";
+import { corpusView, hitItem } from "./corpus.js";
 
 const view = document.getElementById("view");
 const notice = document.getElementById("notice");
 let running = null; // AbortController of the article being followed
+const RECENT = 5; // archived articles listed under the form
 
 function say(message, kind = "error") {
   clear(notice).hidden = !message;
@@ -34,7 +35,7 @@ function submitForm() {
   const kinds = [["text", "Text"], ["html", "HTML"], ["url", "URL"]];
   const form = h("form", { class: "card submit", id: "submit-form", "aria-labelledby": "submit-title" });
   const body = h("textarea", { id: "content", name: "content", rows: 10, required: true, placeholder: "Paste the article's text here…", spellcheck: "false" });
-  const url = h("input", { id: "url", name: "url", type: "url", placeholder: "https://example.com/news/story.html", hidden: true });
+  const url = h("input", { id: "url", name: "url", type: "url", placeholder: "The address of a news page", hidden: true });
   const label = h("label", { for: "content", class: "visually-hidden" }, "Article");
   const tabs = h("div", { class: "segmented", role: "radiogroup", "aria-label": "What you give" },
     kinds.map(([value, text], i) => h("label", {}, h("input", { type: "radio", name: "kind", value, checked: i === 0 }), h("span", {}, text))));
@@ -81,6 +82,18 @@ function submitForm() {
   return form;
 }
 
+/** The archive's newest articles under the form; nothing at all while the archive is down. */
+function recent() {
+  const section = h("section", { class: "card recent", "aria-labelledby": "recent-title", hidden: true },
+    h("h2", { id: "recent-title" }, "Recently analysed"));
+  get("articles", { limit: RECENT }).then((page) => {
+    if (!page.items.length) return;
+    section.append(h("ol", { class: "hits" }, page.items.map((item) => hitItem(item, (id) => { location.hash = `#/article/${encodeURIComponent(id)}`; }))));
+    section.hidden = false;
+  }).catch(() => {});
+  return section;
+}
+
 async function showArticle(id) {
   const controller = new AbortController();
   running = controller;
@@ -123,6 +136,12 @@ async function showArticle(id) {
   }
 }
 
+/** Goes to ``hash``; the same address again re-runs its view (a repeated search). */
+function navigate(hash) {
+  if (location.hash === hash) render();
+  else location.hash = hash;
+}
+
 function render() {
   running?.abort();
   running = null;
@@ -136,11 +155,11 @@ function render() {
   }
   if (r.name === "corpus") {
     document.title = "Corpus · Newsflow";
-    const go = (params) => { location.hash = `#/corpus?${new URLSearchParams(params)}`; };
+    const go = (params) => navigate(`#/corpus?${new URLSearchParams(params)}`);
     return clear(view).append(corpusView(r.params, { open: (id) => { location.hash = `#/article/${encodeURIComponent(id)}`; }, go }));
   }
   document.title = "Newsflow";
-  clear(view).append(submitForm());
+  clear(view).append(submitForm(), recent());
   view.querySelector("textarea").focus();
 }
 

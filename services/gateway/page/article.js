@@ -163,15 +163,14 @@ export async function articleView(result, onSearch) {
     card("Summary", "summary", summaryList(result)),
     card("Entities", "entities", entityList(result, focus)));
   const map = await placesMap(result, (p) => pickEntity(p.entity));
-  side.append(card("Places", "places", map || h("p", { class: "muted" }, "No place with coordinates.")));
-  const tl = timeline(result, (d) => {
-    flash(text.querySelector(`mark[data-start="${d.start}"]`));
-  });
-  side.append(card("Timeline", "timeline", tl || h("p", { class: "muted" }, "No calendar date in the text.")));
+  const tl = timeline(result, (d) => flash(text.querySelector(`mark[data-start="${d.start}"]`)));
+  const left = h("div", { class: "main-column" }, main,
+    card("Places", "places", map || h("p", { class: "muted" }, "No place with coordinates.")),
+    card("Timeline", "timeline", tl || h("p", { class: "muted" }, "No calendar date in the text.")));
   const quotes = quotesList(result, focus);
   side.append(card("Quotes", "quotes", quotes || h("p", { class: "muted" }, "No quotes.")));
   const phrases = result.extraction?.keyphrases || [];
   if (phrases.length) side.append(card("Key phrases", "keyphrases", h("ul", { class: "phrases" }, phrases.slice(0, 12).map((k) => h("li", {}, k.text)))));
-  root.append(main, side);
+  root.append(left, side);
   return root;
 }

@@ -24,7 +24,7 @@ function problem(error) {
   return error.message || String(error);
 }
 
-function hit(item, open) {
+export function hitItem(item, open) {
   const when = formatDate(item.dated_at);
   return h("li", { class: "hit", dataset: { id: item.id } },
     h("h3", {}, h("a", { href: `#/article/${encodeURIComponent(item.id)}`, onclick: (e) => { e.preventDefault(); open(item.id); } }, item.title || item.id)),
@@ -82,7 +82,7 @@ export function corpusView(filters, { open, go }) {
       const described = Object.entries(filters).map(([k, v]) => `${k}: ${v}`).join(", ");
       if (!cursor) results.append(h("p", { class: "result-count" }, page.items.length ? (described ? `Articles matching ${described}` : "Latest articles") : `Nothing matches ${described || "yet"}.`));
       const list = results.querySelector("ol.hits") || results.appendChild(h("ol", { class: "hits" }));
-      list.append(...page.items.map((item) => hit(item, open)));
+      list.append(...page.items.map((item) => hitItem(item, open)));
       results.querySelector(".more")?.remove();
       if (page.next_cursor) results.append(h("button", { type: "button", class: "more ghost", onclick: () => search(page.next_cursor) }, "More"));
     } catch (error) {
@@ -99,7 +99,6 @@ export function corpusView(filters, { open, go }) {
       h("button", { type: "button", class: "entity-row", title: `${e.name} · ${typeLabel(e.type)} · ${plural(e.mentions, "mention")}`, onclick: () => go({ entity: e.key }) },
         h("span", { class: `swatch t-${e.type}`, "aria-hidden": "true" }),
         h("span", { class: "entity-name" }, e.name),
-        h("span", { class: "entity-type" }, typeLabel(e.type)),
         h("span", { class: "salience" }, h("span", { style: `width:${Math.round((e.articles / max) * 100)}%` })),
         h("span", { class: "entity-count" }, plural(e.articles, "article")),
         sparkline(e.series))))));

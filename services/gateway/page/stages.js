@@ -46,7 +46,8 @@ export function stagesPanel(result, events = []) {
     h("div", { class: "card-head" },
       h("h2", { id: "stages-title" }, "Pipeline"),
       h("span", { class: `status-pill s-${result.status}`, id: "article-status", dataset: { status: result.status } }, result.status),
-      total ? h("span", { class: "muted" }, `total ${total}`) : null),
+      total ? h("span", { class: "muted" }, `total ${total}`) : null,
+      h("span", { class: "article-id" }, h("code", {}, result.id), " ", h("a", { href: `articles/${encodeURIComponent(result.id)}`, target: "_blank", rel: "noopener" }, "JSON"))),
     h("ol", { class: "stages" }, cards),
     events.length ? log : null);
 }
