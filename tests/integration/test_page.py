@@ -144,6 +144,7 @@ def test_seed_article_through_the_page(
     speakers = [q["speaker"] for q in extraction["quotes"] if q["speaker"]]
     expect(page.locator("#quotes")).to_contain_text(speakers[0])
 
+    page.mouse.move(0, 0)  # no hover state in the picture
     page.screenshot(path=str(screenshots / "article.png"), full_page=True)
 
     # Clicking an entity focuses its mentions; the corpus search for it is one click away.
@@ -175,9 +176,16 @@ def test_corpus_search_finds_the_seed(page: Page, client: httpx.Client, screensh
     expect(hit).to_be_visible()
     expect(hit.locator(".snippet mark").first).to_be_visible()  # the match, highlighted
     expect(page.locator(".top-entities .entity-row").first).to_be_visible()
-    page.screenshot(path=str(screenshots / "corpus.png"), full_page=True)
     hit.locator("h3 a").click()
     expect(page.locator("#article-title")).to_be_visible()
+
+    # Without a query: the newest articles, every seed among them.
+    page.goto("/#/corpus")
+    page.wait_for_function(
+        "n => document.querySelectorAll('.hits .hit').length >= n", arg=len(seed_submissions())
+    )
+    page.mouse.move(0, 0)
+    page.screenshot(path=str(screenshots / "corpus.png"), full_page=True)
 
 
 def test_article_strings_are_text_never_markup(page: Page) -> None:

@@ -1,4 +1,4 @@
-// Building DOM without innerHTML: every string an article supplies becomes a text node.
+// Building DOM without parsing markup: every string an article supplies becomes a text node.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
