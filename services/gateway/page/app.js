@@ -104,9 +104,20 @@ async function showArticle(id) {
     stages, result);
   const events = [];
   let latest;
+  let pending = Promise.resolve();
+  let shown = ""; // which stages' output the result view shows: redrawn only when that changes
+  const onSearch = (entity) => navigate(`#/corpus?${new URLSearchParams({ entity: entity.id })}`);
   const refresh = async () => {
     latest = await get(`articles/${encodeURIComponent(id)}`);
-    if (running === controller) stages.replaceChildren(stagesPanel(latest, events));
+    if (running !== controller) return latest;
+    stages.replaceChildren(stagesPanel(latest, events));
+    // Each stage's output appears as it arrives: the text after ingest, then the rest.
+    const have = `${latest.status}:${Boolean(latest.document)}${Boolean(latest.extraction)}${Boolean(latest.summary)}`;
+    if (latest.document && have !== shown) {
+      shown = have;
+      const rendered = await articleView(latest, onSearch);
+      if (running === controller) result.replaceChildren(rendered);
+    }
     return latest;
   };
   try {
@@ -116,19 +127,18 @@ async function showArticle(id) {
       try {
         await followEvents(id, (type, event) => {
           events.push(event);
-          refresh().catch(() => {});
+          pending = pending.then(refresh).catch(() => {}); // in order: an old answer never wins
         }, controller.signal);
       } finally {
         clearInterval(ticker);
       }
+      await pending;
       await refresh();
     }
     if (running !== controller) return;
     if (latest.status === "failed" && !latest.document) {
       result.replaceChildren(h("p", { class: "error", role: "alert" }, `The article failed: ${latest.error?.message || "see the stages above"}`));
-      return;
     }
-    result.replaceChildren(await articleView(latest, (entity) => { location.hash = `#/corpus?${new URLSearchParams({ entity: entity.id })}`; }));
     document.body.dataset.article = latest.status; // the browser test waits for this
   } catch (error) {
     if (controller.signal.aborted) return;

@@ -8,6 +8,14 @@ import { TYPES, typeLabel } from "./types.js";
 
 const TOP_ENTITIES = 14; // shown before "all"
 
+const FINAL = new Set(["done", "failed"]);
+
+/** What a panel says while its stage has not reported yet, or when it found nothing. */
+function empty(result, stage, nothing) {
+  const waiting = !FINAL.has(result.status) && result.stages?.[stage]?.status === "pending";
+  return h("p", { class: waiting ? "muted waiting" : "muted" }, waiting ? `Waiting for the ${stage} stage…` : nothing);
+}
+
 function card(title, id, ...children) {
   return h("section", { class: "card", "aria-labelledby": `${id}-title`, id },
     h("h2", { id: `${id}-title` }, title), ...children);
@@ -109,7 +117,7 @@ function quotesList(result, focus) {
 
 function summaryList(result) {
   const sentences = result.summary?.sentences || [];
-  if (!sentences.length) return h("p", { class: "muted" }, "No summary.");
+  if (!sentences.length) return empty(result, "summarization", "No summary.");
   return h("ol", { class: "summary-list" }, sentences.map((s) =>
     h("li", {}, h("button", { type: "button", class: "link", onclick: () => flash(document.getElementById(`s-${s.index}`)) }, s.text))));
 }
@@ -161,14 +169,14 @@ export async function articleView(result, onSearch) {
 
   const side = h("div", { class: "side" },
     card("Summary", "summary", summaryList(result)),
-    card("Entities", "entities", entityList(result, focus)));
+    card("Entities", "entities", result.extraction?.entities?.length ? entityList(result, focus) : empty(result, "extraction", "No entities.")));
   const map = await placesMap(result, (p) => pickEntity(p.entity));
   const tl = timeline(result, (d) => flash(text.querySelector(`mark[data-start="${d.start}"]`)));
   const left = h("div", { class: "main-column" }, main,
-    card("Places", "places", map || h("p", { class: "muted" }, "No place with coordinates.")),
-    card("Timeline", "timeline", tl || h("p", { class: "muted" }, "No calendar date in the text.")));
+    card("Places", "places", map || empty(result, "extraction", "No place with coordinates.")),
+    card("Timeline", "timeline", tl || empty(result, "extraction", "No calendar date in the text.")));
   const quotes = quotesList(result, focus);
-  side.append(card("Quotes", "quotes", quotes || h("p", { class: "muted" }, "No quotes.")));
+  side.append(card("Quotes", "quotes", quotes || empty(result, "extraction", "No quotes.")));
   const phrases = result.extraction?.keyphrases || [];
   if (phrases.length) side.append(card("Key phrases", "keyphrases", h("ul", { class: "phrases" }, phrases.slice(0, 12).map((k) => h("li", {}, k.text)))));
   root.append(left, side);
