@@ -7,6 +7,10 @@ const LANE = 22; // height of one row of labels
 const AXIS = 34; // room under the lanes for tick labels and the publication mark
 const CHAR = 6.2; // average label character width at 11px, for lane packing
 const MAX_LABEL = 26;
+const BREAK_SHARE = 0.3; // a gap this share of the whole time shown breaks the axis
+const MIN_PIECE = 0.18; // the least share of the width a piece of the axis gets
+const BREAK_PX = 18; // room for the break mark between pieces
+const TICK_PX = 80; // about one tick label per this many pixels
 const DAY_MS = 86400000;
 
 /** The end of the period a date names (value is its start). */
@@ -18,31 +22,68 @@ function periodEnd(d) {
   return new Date(Date.UTC(start.getUTCFullYear() + add[0], start.getUTCMonth() + add[1], start.getUTCDate() + add[2]));
 }
 
-function ticks(min, max) {
+function ticks(min, max, count) {
   const span = (max - min) / DAY_MS;
   const out = [];
   const start = new Date(min);
   if (span > 365 * 3) {
-    const step = Math.max(1, Math.ceil(span / 365 / 6));
+    const step = Math.max(1, Math.ceil(span / 365 / count));
     for (let y = start.getUTCFullYear(); ; y += step) {
       const t = Date.UTC(y, 0, 1);
       if (t > max) break;
       if (t >= min) out.push([t, String(y)]);
     }
   } else if (span > 45) {
-    const step = Math.max(1, Math.ceil(span / 30 / 6));
+    const step = Math.max(1, Math.ceil(span / 30 / count));
     for (let m = start.getUTCMonth(), y = start.getUTCFullYear(); ; m += step) {
       const t = Date.UTC(y, m, 1);
       if (t > max) break;
       if (t >= min) out.push([t, formatDate(new Date(t).toISOString(), "month")]);
     }
   } else {
-    const step = Math.max(1, Math.ceil(span / 6));
+    const step = Math.max(1, Math.ceil(span / count));
     for (let t = Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()); t <= max; t += step * DAY_MS) {
       if (t >= min) out.push([t, formatDate(new Date(t).toISOString(), "day")]);
     }
   }
   return out;
+}
+
+/**
+ * The axis in pieces: spans of time split where a gap is longer than BREAK_SHARE of the whole,
+ * each as wide as its share of the dates (at least MIN_PIECE), so one date years away does not
+ * squeeze the rest into a corner. Returns x(t) and the pieces, with their pixel extents.
+ */
+export function axis(intervals, width) {
+  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
+  const whole = Math.max(...sorted.map((i) => i[1])) - sorted[0][0];
+  const pieces = [];
+  for (const [from, to] of sorted) {
+    const last = pieces[pieces.length - 1];
+    if (last && from - last.end <= whole * BREAK_SHARE) {
+      last.end = Math.max(last.end, to);
+      last.dates += 1;
+    } else pieces.push({ start: from, end: to, dates: 1 });
+  }
+  for (const p of pieces) {
+    const margin = Math.max((p.end - p.start) * 0.06, 3 * DAY_MS);
+    p.start -= margin;
+    p.end += margin;
+  }
+  const room = width - 2 * PAD - BREAK_PX * (pieces.length - 1);
+  const shares = pieces.map((p) => Math.max(p.dates / intervals.length, MIN_PIECE));
+  const norm = shares.reduce((a, b) => a + b, 0);
+  let at = PAD;
+  pieces.forEach((p, i) => {
+    p.x0 = at;
+    p.x1 = at + (room * shares[i]) / norm;
+    at = p.x1 + BREAK_PX;
+  });
+  const x = (t) => {
+    const p = pieces.find((q) => t <= q.end) || pieces[pieces.length - 1];
+    return p.x0 + ((Math.min(Math.max(t, p.start), p.end) - p.start) / (p.end - p.start)) * (p.x1 - p.x0);
+  };
+  return { x, pieces };
 }
 
 const clip = (text) => (text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text);
@@ -56,12 +97,9 @@ export function timeline(result, onPick) {
     .map((d) => ({ d, from: isoDay(d.value).getTime(), to: periodEnd(d).getTime() }))
     .sort((a, b) => a.from - b.from);
   const draw = (width) => { // width in px: one SVG unit is one pixel, so text keeps its size
-    let min = Math.min(...items.map((i) => i.from), ...(published ? [published.getTime()] : []));
-    let max = Math.max(...items.map((i) => i.to), ...(published ? [published.getTime()] : []));
-    const margin = Math.max((max - min) * 0.06, 3 * DAY_MS);
-    min -= margin;
-    max += margin;
-    const x = (t) => PAD + ((t - min) / (max - min)) * (width - 2 * PAD);
+    const intervals = items.map((i) => [i.from, i.to]);
+    if (published) intervals.push([published.getTime(), published.getTime()]);
+    const { x, pieces } = axis(intervals, width);
 
     // Greedy lanes: a label goes in the first lane where it overlaps nothing. Labels sit right of
     // their point, or left of it in the right half, so none runs off the card.
@@ -80,13 +118,24 @@ export function timeline(result, onPick) {
     const height = lanes.length * LANE + AXIS + 8;
     const axisY = lanes.length * LANE + 8;
     const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, width: width, height, class: "timeline-svg", role: "img", "aria-label": "Timeline of the dates the article names" });
-    svg.append(s("line", { class: "tl-axis", x1: PAD, x2: width - PAD, y1: axisY, y2: axisY }));
-    for (const [t, label] of ticks(min, max)) {
-      svg.append(
-        s("line", { class: "tl-tick", x1: x(t), x2: x(t), y1: axisY, y2: axisY + 4 }),
-        s("line", { class: "tl-grid", x1: x(t), x2: x(t), y1: 4, y2: axisY }),
-        s("text", { class: "tl-tick-label", x: x(t), y: axisY + 16, "text-anchor": "middle" }, label),
-      );
+    for (const [i, p] of pieces.entries()) {
+      svg.append(s("line", { class: "tl-axis", x1: p.x0, x2: p.x1, y1: axisY, y2: axisY }));
+      if (i > 0) {
+        const mid = p.x0 - BREAK_PX / 2;
+        svg.append(s("path", { class: "tl-break", d: `M${mid - 5},${axisY + 5}l4,-10M${mid + 1},${axisY + 5}l4,-10` }));
+      }
+      const marks = ticks(p.start, p.end, Math.max(1, Math.floor((p.x1 - p.x0) / TICK_PX)));
+      if (!marks.length) { // a narrow piece still says when it is
+        const mid = (p.start + p.end) / 2;
+        marks.push([mid, formatDate(new Date(mid).toISOString(), p.end - p.start > 300 * DAY_MS ? "year" : "month")]);
+      }
+      for (const [t, label] of marks) {
+        svg.append(
+          s("line", { class: "tl-tick", x1: x(t), x2: x(t), y1: axisY, y2: axisY + 4 }),
+          s("line", { class: "tl-grid", x1: x(t), x2: x(t), y1: 4, y2: axisY }),
+          s("text", { class: "tl-tick-label", x: x(t), y: axisY + 16, "text-anchor": "middle" }, label),
+        );
+      }
     }
     if (published) {
       const px = x(published.getTime());
