@@ -100,3 +100,32 @@ def test_ring_area_and_path() -> None:
     square = [(0.0, 0.0), (2.0, 0.0), (2.0, 2.0), (0.0, 2.0)]
     assert ring_area(square) == 4.0
     assert ring_path(square) == "M0,0L2,0 2,2 0,2Z"
+
+
+_TYPE_COLOURS = re.compile(r"\.t-(\w+) \{ --c: (#[0-9a-f]{6}); --t: (#[0-9a-f]{6}); \}")
+_INK = "#1b1f27"  # style.css --ink, the text inside every highlight
+_AA = 4.5  # WCAG 2 AA contrast for normal-size text
+
+
+def _luminance(colour: str) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_every_entity_colour_is_readable() -> None:
+    """Text on a highlight, and a type's colour as text on its tint (legend counts), pass AA."""
+    pairs = _TYPE_COLOURS.findall((PAGE_DIR / "style.css").read_text(encoding="utf-8"))
+    types = re.findall(r'\["(\w+)", "', (PAGE_DIR / "types.js").read_text(encoding="utf-8"))
+    assert {t for t, _, _ in pairs} == set(types)  # every type the legend names has colours
+    for name, colour, tint in pairs:
+        assert _contrast(_INK, tint) >= _AA, name
+        assert _contrast(colour, tint) >= _AA, name
+        assert _contrast(colour, "#ffffff") >= _AA, name

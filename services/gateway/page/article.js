@@ -110,8 +110,8 @@ function quotesList(result, focus) {
       h("blockquote", {}, h("button", { type: "button", class: "link quote-text", onclick: () => flash(document.getElementById(`s-${q.sentence}`)) }, `“${q.text}”`)),
       h("div", { class: "speaker" }, "— ",
         speaker
-          ? h("button", { type: "button", class: `link speaker-name t-${speaker.type}-text`, onclick: () => focus.set(speaker.id) }, speaker.name)
-          : h("span", { class: speaker ? "" : "muted" }, q.speaker || "unattributed")));
+          ? h("button", { type: "button", class: "link speaker-name", onclick: () => focus.set(speaker.id) }, speaker.name)
+          : h("span", { class: q.speaker ? "" : "muted" }, q.speaker || "unattributed")));
   }));
 }
 

@@ -20,6 +20,7 @@ export function snippet(escaped) {
 }
 
 function problem(error) {
+  if (error instanceof ApiError && error.status === 401) return "This gateway needs an API key: set it under “API key” above.";
   if (error instanceof ApiError && error.status === 503) return "The archive is not reachable yet: the corpus appears once the collector has archived an article.";
   return error.message || String(error);
 }
