@@ -60,8 +60,22 @@ function pieces(text, start, end, spanMarks, quotes) {
   return out;
 }
 
+/** The marks over [start, end): marks do not overlap, so both their starts and ends are sorted. */
+function overlapping(sorted, start, end) {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid].end <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  const out = [];
+  for (let i = lo; i < sorted.length && sorted[i].start < end; i++) out.push(sorted[i]);
+  return out;
+}
+
 function fill(parent, text, start, end, allMarks, quotes) {
-  const spanMarks = allMarks.filter((m) => m.end > start && m.start < end);
+  const spanMarks = overlapping(allMarks, start, end); // long articles: no scan of every mark
   const spanQuotes = quotes.filter((q) => q.end > start && q.start < end);
   let group = null;
   for (const piece of pieces(text, start, end, spanMarks, spanQuotes)) {
