@@ -194,6 +194,24 @@ def check_archive(base: list[str], gateway: str, titles: dict[str, str]) -> None
             log(f"GET /articles?q={word}: {len(hits)} hit(s), {title[:50]!r} among them")
 
 
+def check_people_facing(gateway: str) -> None:
+    """What a person opens in the deployed image: the results page and its assets, the API docs
+    with every asset served locally, and the gateway's Prometheus metrics."""
+    with httpx.Client(base_url=gateway, timeout=30) as client:
+        for path in ("/", "/docs", "/redoc"):
+            page = client.get(path).raise_for_status().text
+            local = re.findall(r'(?:src|href)="((?:/|static/)[^"#]+)"', page)
+            for asset in local:
+                client.get(asset if asset.startswith("/") else f"/{asset}").raise_for_status()
+            outside = re.findall(r'(?:src|href)="(https?://[^"]+)"', page)
+            assert not outside, (path, outside)
+            log(f"GET {path}: {len(page)} bytes, {len(local)} local assets served, none outside")
+        metrics = client.get("/metrics").raise_for_status().text
+        depths = re.findall(r'^newsflow_queue_depth\{queue="(\w+)"\}', metrics, re.MULTILINE)
+        assert {"ingest", "extraction", "summarization"} <= set(depths), depths
+        log(f"GET /metrics: queue depths for {sorted(depths)}")
+
+
 def engine_of(base: list[str]) -> str:
     return "podman" if "podman" in base[0] else base[0]
 
@@ -371,6 +389,7 @@ def main() -> int:
         gateway, flower = f"http://127.0.0.1:{gateway_port}", f"http://127.0.0.1:{flower_port}"
         titles = check_stack(gateway, flower)
         check_archive(base, gateway, titles)
+        check_people_facing(gateway)
         check_hardening(base, env)
         check_stop_lets_the_running_task_finish(base, env, gateway, flower)
     except Exception as exc:
