@@ -68,7 +68,7 @@ class PostgresServer:
                     "--auth=trust",
                     "-E",
                     "UTF8",
-                    "--locale=C",
+                    "--locale=C.UTF-8",  # character classes of Unicode: ‘quotes’ are not letters
                 ]
             )
         options = f"-h 127.0.0.1 -p {self.port} -k {self.data_dir}"
