@@ -34,6 +34,7 @@ from services.gateway.corpus.tables import (
     article_places,
     articles,
     entity_days,
+    entity_totals,
 )
 from services.gateway.corpus.tables import stories as stories_table
 from shared.models import ArticleResult
@@ -41,6 +42,7 @@ from shared.models import ArticleResult
 log = logging.getLogger(__name__)
 WRITE_ATTEMPTS = 5
 REINDEX_BATCH = 500
+RECOUNT_CHUNK = 200  # roll-up rows recomputed per statement (bounded OR lists)
 # Columns of ``articles`` that rows.py derives from the result (all but identity and text).
 DERIVED_COLUMNS = ("dated_at", "day", "minhash", "story_keys", "story_terms", "summary")
 
@@ -147,7 +149,15 @@ def reindex(engine: Engine, batch: int = REINDEX_BATCH) -> int:
     as they formed. One transaction: readers see the old tables until it commits."""
     a = articles.c
     with write_transaction(engine) as conn, conn.begin():
-        for table in (article_bands, article_entities, article_places, entity_days, stories_table):
+        tables = (
+            article_bands,
+            article_entities,
+            article_places,
+            entity_days,
+            entity_totals,
+            stories_table,
+        )
+        for table in tables:
             conn.execute(delete(table))
         conn.execute(update(articles).values(story_id=None))
         fulltext.rebuild(conn)
@@ -197,19 +207,23 @@ def _detach(
 
 
 def _recount(conn: Connection, touched: Iterable[tuple[str, str, date]]) -> None:
-    """Recompute the roll-up rows of these (owner, key, day) from the mention rows."""
+    """Recompute the roll-ups of these (owner, key, day): the day rows from the mention rows,
+    then each key's all-time row from its day rows."""
     keys = sorted(set(touched))
     if not keys:
         return
-    d, e = entity_days.c, article_entities.c
+    d, e, t = entity_days.c, article_entities.c, entity_totals.c
 
-    def matching(cols: Any, chunk: list[tuple[str, str, date]]) -> Any:
+    def on_days(cols: Any, chunk: list[tuple[str, str, date]]) -> Any:
         return or_(*(and_(cols.owner == o, cols.key == k, cols.day == day) for o, k, day in chunk))
 
-    for start in range(0, len(keys), 200):
-        chunk = keys[start : start + 200]
-        conn.execute(delete(entity_days).where(matching(d, chunk)))
-        counted = (
+    def on_keys(cols: Any, chunk: list[tuple[str, str]]) -> Any:
+        return or_(*(and_(cols.owner == o, cols.key == k) for o, k in chunk))
+
+    for start in range(0, len(keys), RECOUNT_CHUNK):
+        chunk = keys[start : start + RECOUNT_CHUNK]
+        conn.execute(delete(entity_days).where(on_days(d, chunk)))
+        by_day = (
             select(
                 e.owner,
                 e.key,
@@ -219,11 +233,32 @@ def _recount(conn: Connection, touched: Iterable[tuple[str, str, date]]) -> None
                 func.count(),
                 func.sum(e.mentions),
             )
-            .where(matching(e, chunk))
+            .where(on_days(e, chunk))
             .group_by(e.owner, e.key, e.day)
         )
         conn.execute(
             insert(entity_days).from_select(
-                ["owner", "key", "day", "type", "name", "articles", "mentions"], counted
+                ["owner", "key", "day", "type", "name", "articles", "mentions"], by_day
+            )
+        )
+    owners_keys = sorted({(o, k) for o, k, _ in keys})
+    for start in range(0, len(owners_keys), RECOUNT_CHUNK):
+        pairs = owners_keys[start : start + RECOUNT_CHUNK]
+        conn.execute(delete(entity_totals).where(on_keys(t, pairs)))
+        all_time = (
+            select(
+                d.owner,
+                d.key,
+                func.min(d.type),
+                func.min(d.name),
+                func.sum(d.articles),
+                func.sum(d.mentions),
+            )
+            .where(on_keys(d, pairs))
+            .group_by(d.owner, d.key)
+        )
+        conn.execute(
+            insert(entity_totals).from_select(
+                ["owner", "key", "type", "name", "articles", "mentions"], all_time
             )
         )

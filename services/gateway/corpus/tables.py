@@ -77,7 +77,9 @@ article_entities = Table(
     Column("mentions", Integer, nullable=False),
     Column("salience", Float, nullable=False),
     Column("day", Date, nullable=False),
+    Column("dated_at", DateTime(timezone=True), nullable=False),
     Index(None, "key", "owner", "day"),
+    Index(None, "key", "owner", "dated_at"),
     Index(None, "owner", "type", "day"),
 )
 
@@ -107,6 +109,21 @@ entity_days = Table(
     Column("articles", Integer, nullable=False),
     Column("mentions", Integer, nullable=False),
     Index(None, "owner", "day", "type"),
+)
+
+# Articles per entity over all time, recomputed like entity_days: "most mentioned, ever" reads
+# the top of an index instead of summing every day of every entity.
+entity_totals = Table(
+    "entity_totals",
+    metadata,
+    Column("owner", String(40), primary_key=True),
+    Column("key", String(160), primary_key=True),
+    Column("type", String(16), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("articles", Integer, nullable=False),
+    Column("mentions", Integer, nullable=False),
+    Index(None, "owner", "articles"),
+    Index(None, "owner", "type", "articles"),
 )
 
 # One row per MinHash band of an article: articles sharing a band's hash are near-duplicate

@@ -74,6 +74,26 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "entity_totals",
+        sa.Column("owner", sa.String(length=40), nullable=False),
+        sa.Column("key", sa.String(length=160), nullable=False),
+        sa.Column("type", sa.String(length=16), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("articles", sa.Integer(), nullable=False),
+        sa.Column("mentions", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("owner", "key", name=op.f("pk_entity_totals")),
+    )
+    with op.batch_alter_table("entity_totals", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_entity_totals_owner_articles"), ["owner", "articles"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_entity_totals_owner_type_articles"),
+            ["owner", "type", "articles"],
+            unique=False,
+        )
+
+    op.create_table(
         "stories",
         sa.Column(
             "id",
@@ -128,6 +148,7 @@ def upgrade() -> None:
         sa.Column("mentions", sa.Integer(), nullable=False),
         sa.Column("salience", sa.Float(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("dated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["article_pk"],
             ["articles.pk"],
@@ -139,6 +160,11 @@ def upgrade() -> None:
     with op.batch_alter_table("article_entities", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_article_entities_key_owner_day"), ["key", "owner", "day"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_article_entities_key_owner_dated_at"),
+            ["key", "owner", "dated_at"],
+            unique=False,
         )
         batch_op.create_index(
             batch_op.f("ix_article_entities_owner_type_day"), ["owner", "type", "day"], unique=False
@@ -205,6 +231,7 @@ def downgrade() -> None:
     with op.batch_alter_table("article_entities", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_article_entities_owner_type_day"))
         batch_op.drop_index(batch_op.f("ix_article_entities_key_owner_day"))
+        batch_op.drop_index(batch_op.f("ix_article_entities_key_owner_dated_at"))
 
     op.drop_table("article_entities")
     with op.batch_alter_table("article_bands", schema=None) as batch_op:
@@ -219,6 +246,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_entity_days_owner_day_type"))
 
     op.drop_table("entity_days")
+    with op.batch_alter_table("entity_totals", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_entity_totals_owner_type_articles"))
+        batch_op.drop_index(batch_op.f("ix_entity_totals_owner_articles"))
+
+    op.drop_table("entity_totals")
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_articles_story_id"))
         batch_op.drop_index(batch_op.f("ix_articles_owner_dated_at_pk"))
