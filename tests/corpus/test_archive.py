@@ -134,3 +134,19 @@ def test_only_done_results_are_archived(engine: Engine, results: list[ArticleRes
     failed = results[0].model_copy(update={"status": "failed"})
     assert archive.archive(engine, failed) is None
     assert snapshot(engine)["articles"] == 0
+
+
+def test_long_names_and_gazetteer_ids_fit(engine: Engine, results: list[ArticleResult]) -> None:
+    """PostgreSQL enforces column lengths (SQLite does not): a very long entity name gets a key
+    cut to fit, and long gazetteer ids are stored whole."""
+    long = results[0].model_copy(deep=True)
+    assert long.extraction is not None and long.extraction.places
+    long.extraction.entities[0].name = "Friends of the Earth " * 25
+    long.extraction.places[0].source_id = "newsflow:admin2:us:" + "south-carolina-" * 8
+    archive.archive(engine, long)
+    key = entity_key(long.extraction.entities[0].type, long.extraction.entities[0].name)
+    assert len(key) <= 255
+    with engine.connect() as conn:
+        keys = set(conn.execute(select(article_entities.c.key)).scalars())
+        places = set(conn.execute(select(article_places.c.source_id)).scalars())
+    assert key in keys and long.extraction.places[0].source_id in places

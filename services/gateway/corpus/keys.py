@@ -11,12 +11,14 @@ import unicodedata
 _WORD = re.compile(r"\w+")
 _TYPE = re.compile(r"[A-Za-z_]{2,16}")
 _APOSTROPHES = str.maketrans("", "", "'\u2019")
+# Room for "WORK_OF_ART:" within the archive's key columns (tables.KEY_LENGTH, 255).
+MAX_SLUG = 240
 
 
 def slug(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name.translate(_APOSTROPHES))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return "-".join(_WORD.findall(stripped.casefold()))
+    return "-".join(_WORD.findall(stripped.casefold()))[:MAX_SLUG]
 
 
 def entity_key(entity_type: str, name: str) -> str:

@@ -23,6 +23,9 @@ from sqlalchemy import (
     Text,
 )
 
+# Entity and place keys are cut to this (keys.py): a very long name still fits, and its key stays
+# an index entry of reasonable size.
+KEY_LENGTH = 255
 # BIGINT on PostgreSQL, INTEGER on SQLite (where only INTEGER PRIMARY KEY is the rowid).
 Key = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -70,7 +73,7 @@ article_entities = Table(
     "article_entities",
     metadata,
     Column("article_pk", Key, ForeignKey("articles.pk", ondelete="CASCADE"), primary_key=True),
-    Column("key", String(160), primary_key=True),
+    Column("key", String(KEY_LENGTH), primary_key=True),
     Column("owner", String(40), nullable=False),
     Column("type", String(16), nullable=False),
     Column("name", Text, nullable=False),
@@ -87,9 +90,9 @@ article_places = Table(
     "article_places",
     metadata,
     Column("article_pk", Key, ForeignKey("articles.pk", ondelete="CASCADE"), primary_key=True),
-    Column("key", String(160), primary_key=True),
+    Column("key", String(KEY_LENGTH), primary_key=True),
     Column("name", Text, nullable=False),
-    Column("source_id", String(40), index=True),
+    Column("source_id", String(255), index=True),
     Column("country_code", String(2)),
     Column("latitude", Float),
     Column("longitude", Float),
@@ -102,7 +105,7 @@ entity_days = Table(
     "entity_days",
     metadata,
     Column("owner", String(40), primary_key=True),
-    Column("key", String(160), primary_key=True),
+    Column("key", String(KEY_LENGTH), primary_key=True),
     Column("day", Date, primary_key=True),
     Column("type", String(16), nullable=False),
     Column("name", Text, nullable=False),
@@ -117,7 +120,7 @@ entity_totals = Table(
     "entity_totals",
     metadata,
     Column("owner", String(40), primary_key=True),
-    Column("key", String(160), primary_key=True),
+    Column("key", String(KEY_LENGTH), primary_key=True),
     Column("type", String(16), nullable=False),
     Column("name", Text, nullable=False),
     Column("articles", Integer, nullable=False),

@@ -60,7 +60,7 @@ def upgrade() -> None:
     op.create_table(
         "entity_days",
         sa.Column("owner", sa.String(length=40), nullable=False),
-        sa.Column("key", sa.String(length=160), nullable=False),
+        sa.Column("key", sa.String(length=255), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("type", sa.String(length=16), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
@@ -76,7 +76,7 @@ def upgrade() -> None:
     op.create_table(
         "entity_totals",
         sa.Column("owner", sa.String(length=40), nullable=False),
-        sa.Column("key", sa.String(length=160), nullable=False),
+        sa.Column("key", sa.String(length=255), nullable=False),
         sa.Column("type", sa.String(length=16), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("articles", sa.Integer(), nullable=False),
@@ -141,7 +141,7 @@ def upgrade() -> None:
         sa.Column(
             "article_pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
-        sa.Column("key", sa.String(length=160), nullable=False),
+        sa.Column("key", sa.String(length=255), nullable=False),
         sa.Column("owner", sa.String(length=40), nullable=False),
         sa.Column("type", sa.String(length=16), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
@@ -175,9 +175,9 @@ def upgrade() -> None:
         sa.Column(
             "article_pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
-        sa.Column("key", sa.String(length=160), nullable=False),
+        sa.Column("key", sa.String(length=255), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
-        sa.Column("source_id", sa.String(length=40), nullable=True),
+        sa.Column("source_id", sa.String(length=255), nullable=True),
         sa.Column("country_code", sa.String(length=2), nullable=True),
         sa.Column("latitude", sa.Float(), nullable=True),
         sa.Column("longitude", sa.Float(), nullable=True),
