@@ -7,7 +7,7 @@
    then time every query kind of the corpus API (corpus_queries.py) with parameters drawn from
    the corpus (corpus_samples.py); a PostgreSQL query over its p95 target is explained.
 
-Prints the Markdown report, writes it and ``bench-corpus.json`` to ``--cache``, and prints, as the
+Prints the Markdown report, writes it and ``bench-corpus.json`` to ``--out``, and prints, as the
 last line of stdout, one JSON object: {"articles", "sqlite": {...}, "postgresql": {...}}.
 """
 
@@ -48,6 +48,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--backends", default=",".join(BACKENDS))
     parser.add_argument("--base", type=int, default=2000, help="base articles built (cached)")
     parser.add_argument("--cache", type=Path, default=Path(".data/bench-corpus"))
+    parser.add_argument("--out", type=Path, help="where the report goes (default: --cache)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--writers",
@@ -138,12 +139,13 @@ def main() -> None:
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "python -m bench.corpus " + " ".join(sys.argv[1:]),
     }
-    args.cache.mkdir(parents=True, exist_ok=True)
+    out: Path = args.out or args.cache
+    out.mkdir(parents=True, exist_ok=True)
     for backend in backends:
         report[backend] = run_backend(backend, args, writers[backend], texts)
         # written after each back-end: a long run stopped part-way keeps what it measured
-        (args.cache / "bench-corpus.json").write_text(json.dumps(report, indent=2, default=str))
-        (args.cache / "bench-corpus.md").write_text(markdown(report) + "\n")
+        (out / "bench-corpus.json").write_text(json.dumps(report, indent=2, default=str))
+        (out / "bench-corpus.md").write_text(markdown(report) + "\n")
     print(markdown(report))
     headline = {"articles": args.articles}
     for backend in backends:

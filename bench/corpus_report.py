@@ -51,6 +51,11 @@ def load_figures(run: LoadRun) -> dict[str, Any]:
         if per_writer_s
         else 0.0,
         "generate_s": round(sum(w.generate_s for w in run.writers_runs), 1),
+        "archive_cpu_ms_per_article": round(
+            1000 * sum(w.archive_cpu_s for w in run.writers_runs) / run.articles, 1
+        )
+        if run.articles
+        else 0.0,
         "write_ms": _ms(run.write_ms),
         "write_ms_p50_by_tenth": by_tenth,
         "headroom_over_pipeline": round(run.articles / run.wall_s / PIPELINE_ARTICLES_PER_S, 1)
@@ -92,6 +97,10 @@ def markdown(report: dict[str, Any]) -> str:
     figure("writers", lambda b: b["load"]["writers"])
     figure("load, articles/s (wall)", lambda b: b["load"]["articles_per_s"])
     figure("archive.archive only, articles/s", lambda b: b["load"]["archive_only_articles_per_s"])
+    figure(
+        "writer CPU ms per article (client side)",
+        lambda b: b["load"].get("archive_cpu_ms_per_article", "-"),
+    )
     figure(
         "write ms p50 / p95 / p99",
         lambda b: (
