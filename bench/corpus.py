@@ -27,7 +27,6 @@ from bench.corpus_backends import (
     archive_url,
     disk_bytes,
     table_sizes_sqlite,
-    widen_narrow_columns,
 )
 from bench.corpus_base import base_results
 from bench.corpus_explain import explain
@@ -90,12 +89,9 @@ def run_backend(
         engine = connect(url)
         try:
             upgrade(engine)
-            widened = widen_narrow_columns(engine)
-            if widened:
-                _log(f"  widened for this run (schema too narrow): {', '.join(widened)}")
             _log(f"{backend}: loading {args.articles:,} articles with {writers} writer(s)")
             loaded = load(url, bases_path, args.articles, args.seed, writers)
-            figures: dict[str, Any] = {"load": load_figures(loaded), "widened": widened}
+            figures: dict[str, Any] = {"load": load_figures(loaded)}
             _log(f"  {figures['load']['articles_per_s']} articles/s")
             figures["load_average_after_load"] = [round(v, 2) for v in os.getloadavg()]
             if backend == "postgresql":  # what autovacuum would have done by now

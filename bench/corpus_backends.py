@@ -16,11 +16,6 @@ from services.localpostgres import PostgresServer
 from services.localredis import free_port
 
 BACKENDS = ("sqlite", "postgresql")
-# Columns the first migration makes too narrow for what the pipeline writes, widened for the run
-# (PostgreSQL enforces VARCHAR lengths, SQLite does not): gazetteer ids such as
-# "newsflow:admin2:us:louisiana:rapides-parish" exceed article_places.source_id's 40 characters.
-# Reported to the lead (issue 11); remove once a migration widens them.
-NARROW_COLUMNS = (("article_places", "source_id"),)
 
 
 @contextmanager
@@ -44,26 +39,6 @@ def archive_url(backend: str) -> Iterator[str]:
         if server is not None:
             server.stop()
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-def widen_narrow_columns(engine: Engine) -> list[str]:
-    """Widen ``NARROW_COLUMNS`` to TEXT on PostgreSQL; the columns it changed."""
-    if engine.dialect.name != "postgresql":
-        return []
-    changed = []
-    with engine.begin() as conn:
-        for table, column in NARROW_COLUMNS:
-            width = conn.execute(
-                text(
-                    "SELECT character_maximum_length FROM information_schema.columns "
-                    "WHERE table_name = :t AND column_name = :c"
-                ),
-                {"t": table, "c": column},
-            ).scalar()
-            if width is not None:
-                conn.execute(text(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE TEXT"))
-                changed.append(f"{table}.{column} (was VARCHAR({width}))")
-    return changed
 
 
 def disk_bytes(engine: Engine) -> dict[str, int]:
