@@ -22,6 +22,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 WRITE_ATTEMPTS = 5
 REINDEX_BATCH = 500
 RECOUNT_CHUNK = 200  # roll-up rows recomputed per statement (bounded OR lists)
+ROLLUP_LOCK_SPACE = 7_215_502  # PostgreSQL advisory locks of the roll-ups (migrations use another)
 # Columns of ``articles`` that rows.py derives from the result (all but identity and text).
 DERIVED_COLUMNS = ("dated_at", "day", "minhash", "story_keys", "story_terms", "summary")
 
@@ -212,6 +214,16 @@ def _recount(conn: Connection, touched: Iterable[tuple[str, str, date]]) -> None
     keys = sorted(set(touched))
     if not keys:
         return
+    if conn.dialect.name == "postgresql":
+        # Writers recounting the same entity take turns (in one global order: no deadlock), so
+        # each sees the other's committed rows; SQLite's writers already take turns at BEGIN.
+        conn.execute(
+            text(
+                "SELECT pg_advisory_xact_lock(:space, h) FROM (SELECT DISTINCT hashtext(k) AS h "
+                "FROM unnest(CAST(:keys AS text[])) AS k ORDER BY h) AS ordered"
+            ),
+            {"space": ROLLUP_LOCK_SPACE, "keys": sorted({f"{o}\x1f{k}" for o, k, _ in keys})},
+        )
     d, e, t = entity_days.c, article_entities.c, entity_totals.c
 
     def on_days(cols: Any, chunk: list[tuple[str, str, date]]) -> Any:
