@@ -57,10 +57,13 @@ def conditions(dialect: str, owner: str, filters: ArticleFilters) -> list[Condit
     found: list[Condition] = [a.owner == owner]
     if filters.q:
         found.append(fulltext.condition(dialect, fulltext.parse(filters.q)))
+    # Entity and place filters as "pk IN (rows of that entity)": the key's index finds a rare
+    # entity's few articles directly, where a per-article EXISTS probe walked every article
+    # until a page was full (SQLite, bench-corpus).
     e = article_entities.c
     if filters.entity:
         keys = entity_keys(filters.entity, filters.type)
-        found.append(exists().where(e.article_pk == a.pk, e.key.in_(keys)))
+        found.append(a.pk.in_(select(e.article_pk).where(e.key.in_(keys), e.owner == owner)))
     elif filters.type:
         found.append(exists().where(e.article_pk == a.pk, e.type == filters.type))
     if filters.place:
@@ -68,7 +71,7 @@ def conditions(dialect: str, owner: str, filters: ArticleFilters) -> list[Condit
         place = (
             p.source_id == filters.place if ":" in filters.place else p.key == slug(filters.place)
         )
-        found.append(exists().where(p.article_pk == a.pk, place))
+        found.append(a.pk.in_(select(p.article_pk).where(place)))
     if filters.since is not None:
         found.append(a.dated_at >= lower_bound(filters.since))
     if filters.until is not None:

@@ -59,7 +59,7 @@ articles = Table(
     Column("summary", Text, nullable=False),
     Column("text", Text, nullable=False),
     Column("result", Text, nullable=False, comment="ArticleResult JSON without document.text"),
-    Column("story_id", Key, index=True),
+    Column("story_id", Key),
     # What story clustering compares (stories.py): the MinHash signature as bytes, the most
     # salient entity keys and the top keyphrases, space-separated.
     Column("minhash", LargeBinary, nullable=False),
@@ -67,6 +67,9 @@ articles = Table(
     Column("story_terms", Text, nullable=False),
     Column("archived_at", DateTime(timezone=True), nullable=False),
     Index(None, "owner", "dated_at", "pk"),
+    # A story's members in date order straight from the index (SQLite without statistics
+    # otherwise walked the date index per story: 2.2 s for a page at 20,000 articles).
+    Index(None, "story_id", "dated_at", "pk"),
 )
 
 article_entities = Table(

@@ -55,7 +55,11 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_articles_owner_dated_at_pk"), ["owner", "dated_at", "pk"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_articles_story_id"), ["story_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_articles_story_id_dated_at_pk"),
+            ["story_id", "dated_at", "pk"],
+            unique=False,
+        )
 
     op.create_table(
         "entity_days",
@@ -252,7 +256,7 @@ def downgrade() -> None:
 
     op.drop_table("entity_totals")
     with op.batch_alter_table("articles", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_articles_story_id"))
+        batch_op.drop_index(batch_op.f("ix_articles_story_id_dated_at_pk"))
         batch_op.drop_index(batch_op.f("ix_articles_owner_dated_at_pk"))
 
     op.drop_table("articles")
