@@ -12,13 +12,12 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from itertools import zip_longest
 from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
-from shared.models import ArticleResult, ArticleSubmission, StageStatus
+from shared.models import ArticleResult, ArticleSubmission
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 # (file under EVAL, the body's field, its title's field, a label): shared/eval/README.md.
@@ -75,9 +74,8 @@ def _init() -> None:
 
 def _build(job: tuple[int, dict[str, Any]]) -> str | None:
     """A finished result's JSON; None for an article the pipeline refuses (no text found)."""
-    from services.extraction.core import extract
-    from services.ingest.core import EmptyArticleError, build_document
-    from services.summarization.core import summarize
+    from services.evaluation.results import finished
+    from services.ingest.core import EmptyArticleError
     from shared.settings import Settings
 
     index, body = job
@@ -85,25 +83,9 @@ def _build(job: tuple[int, dict[str, Any]]) -> str | None:
     article_id = f"base-{index:05d}"
     submission = ArticleSubmission.model_validate(body)
     try:
-        document = build_document(article_id, submission, settings)
+        result = finished(article_id, submission, settings, _pipeline, run_id="bench-corpus")
     except EmptyArticleError:
         return None
-    extraction = extract(_pipeline, document)
-    summary = summarize(document, submission.options.summary, settings)
-    now = datetime.now(UTC)
-    result = ArticleResult(
-        id=article_id,
-        run_id="bench-corpus",
-        status="done",
-        content_type="text",
-        submitted_at=now,
-        updated_at=now,
-        finished_at=now,
-        document=document,
-        extraction=extraction,
-        summary=summary,
-        stages={s: StageStatus(status="done") for s in ("ingest", "extraction", "summarization")},
-    )
     return result.model_dump_json()
 
 

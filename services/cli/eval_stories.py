@@ -14,7 +14,7 @@ import json
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -111,10 +111,9 @@ def results(items: Sequence["Item"], cache: Path) -> dict[str, "ArticleResult"]:
 
 
 def _built(items: Sequence["Item"]) -> Iterable[tuple["Item", "ArticleResult"]]:
-    from services.extraction.core import extract, load_pipeline
-    from services.ingest.core import build_document
-    from services.summarization.core import summarize
-    from shared.models import ArticleResult, ArticleSubmission, StageStatus
+    from services.evaluation.results import finished
+    from services.extraction.core import load_pipeline
+    from shared.models import ArticleSubmission
     from shared.settings import get_settings
 
     settings = get_settings()
@@ -123,28 +122,7 @@ def _built(items: Sequence["Item"]) -> Iterable[tuple["Item", "ArticleResult"]]:
         submission = ArticleSubmission(
             text=item.text, title=item.title, source=item.source, published_at=item.published
         )
-        document = build_document(item.id, submission, settings)
-        extraction = extract(pipeline, document)
-        summary = summarize(document, submission.options.summary, settings)
-        now = datetime.now(UTC)
-        yield (
-            item,
-            ArticleResult(
-                id=item.id,
-                run_id="eval-stories",
-                status="done",
-                content_type="text",
-                submitted_at=now,
-                updated_at=now,
-                finished_at=now,
-                document=document,
-                extraction=extraction,
-                summary=summary,
-                stages={
-                    s: StageStatus(status="done") for s in ("ingest", "extraction", "summarization")
-                },
-            ),
-        )
+        yield item, finished(item.id, submission, settings, pipeline, run_id="eval-stories")
 
 
 def story_ids(items: Sequence["Item"], built: dict[str, "ArticleResult"]) -> dict[str, int]:

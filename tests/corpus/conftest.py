@@ -7,19 +7,18 @@ articles and the short fixture articles, built once per session.
 import itertools
 import json
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from services.extraction.core import extract, load_pipeline
+from services.evaluation.results import finished
+from services.extraction.core import load_pipeline
 from services.gateway.corpus.database import connect, upgrade
-from services.ingest.core import build_document
 from services.localpostgres import PostgresServer
 from services.seeds import seed_submissions
-from services.summarization.core import summarize
-from shared.models import ArticleResult, ArticleSubmission, StageStatus
+from shared.models import ArticleResult, ArticleSubmission
 from shared.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "summaries-small.jsonl"
@@ -35,27 +34,6 @@ def submissions() -> list[dict[str, object]]:
     return items
 
 
-def finished(
-    article_id: str, body: dict[str, object], settings: Settings, pipeline: object
-) -> ArticleResult:
-    submission = ArticleSubmission.model_validate(body)
-    document = build_document(article_id, submission, settings)
-    now = datetime.now(UTC)
-    return ArticleResult(
-        id=article_id,
-        run_id=f"run-{article_id}",
-        status="done",
-        content_type="text" if "text" in body else "html",
-        submitted_at=now,
-        updated_at=now,
-        finished_at=now,
-        stages={s: StageStatus(status="done") for s in ("ingest", "extraction", "summarization")},
-        document=document,
-        extraction=extract(pipeline, document),  # type: ignore[arg-type]
-        summary=summarize(document, submission.options.summary, settings),
-    )
-
-
 @pytest.fixture(scope="session")
 def results() -> list[ArticleResult]:
     """One finished result per article, dated a day apart from FIRST_DAY (seeds keep theirs)."""
@@ -63,7 +41,8 @@ def results() -> list[ArticleResult]:
     pipeline = load_pipeline(settings)
     built = []
     for index, body in enumerate(submissions()):
-        result = finished(f"art-{index}", body, settings, pipeline)
+        submission = ArticleSubmission.model_validate(body)
+        result = finished(f"art-{index}", submission, settings, pipeline, run_id=f"run-{index}")
         assert result.document is not None
         if result.document.published_at is None:
             result.document.published_at = FIRST_DAY + timedelta(days=index)
