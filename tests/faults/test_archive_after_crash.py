@@ -1,7 +1,8 @@
 """A collector that dies around archiving a finished run: the article still reaches the archive,
 once. The run's end puts it in the store's archive outbox in the same transaction; a collector
 process killed before writing the archive (or after, before taking it off the outbox) leaves it
-there, and the sweeper archives it; a second write replaces the first (same rows)."""
+there, and the sweeper archives it; a second write replaces the first (same rows), so the
+article is found once and stands once in its story."""
 
 import time
 from datetime import UTC, datetime, timedelta
@@ -47,7 +48,8 @@ def test_the_article_is_archived_once_when_the_collector_dies(
     assert hits() == [article_id]
     assert article_id not in faulty.store.archive_due(datetime.now(UTC) + timedelta(days=1), 100)
     story = client.get(f"/articles/{article_id}").json()["story"]
-    assert [a["id"] for a in client.get(f"/stories/{story}").json()["articles"]] == [article_id]
+    members = [a["id"] for a in client.get(f"/stories/{story}").json()["articles"]]
+    assert members.count(article_id) == 1  # once (its near-duplicate sibling may share it)
     killed = len(KILLED.findall(collector_log.read_text(errors="replace"))) - killed_before
     assert killed == 1, f"the collector's pool process was killed {killed} times"
     print(f"\ncollector died {marker}: archived once, {arrived:.1f} s after submission")
