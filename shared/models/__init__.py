@@ -23,8 +23,21 @@ from shared.models.submission import (
     SummaryOptions,
 )
 from shared.models.summary import Summary, SummarySentence
+from shared.models.watchlists import (
+    Alert,
+    AlertPage,
+    MatchedTerm,
+    PlaceArea,
+    Watchlist,
+    WatchlistCreate,
+    WatchlistPage,
+    WatchlistPatch,
+    WatchQuery,
+)
 
 __all__ = [
+    "Alert",
+    "AlertPage",
     "ArticleEvent",
     "ArticleOptions",
     "ArticleResult",
@@ -36,9 +49,11 @@ __all__ = [
     "FieldError",
     "IngestRequest",
     "Keyphrase",
+    "MatchedTerm",
     "Mention",
     "Paragraph",
     "Place",
+    "PlaceArea",
     "ProblemDetails",
     "Quote",
     "Sentence",
@@ -50,4 +65,9 @@ __all__ = [
     "Summary",
     "SummaryOptions",
     "SummarySentence",
+    "WatchQuery",
+    "Watchlist",
+    "WatchlistCreate",
+    "WatchlistPage",
+    "WatchlistPatch",
 ]
