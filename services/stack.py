@@ -44,6 +44,17 @@ COMMANDS: Final[dict[str, list[str]]] = {
     "ingest": _worker("services.ingest.worker", "ingest"),
     "extraction": _worker("services.extraction.worker", "extraction"),
     "summarization": _worker("services.summarization.worker", "summarization"),
+    # Monitoring (services/gateway/monitor): the poller of followed sources, and the one
+    # scheduler (Celery beat) whose ticks say which sources are due.
+    "poller": _worker("services.gateway.monitor.worker", "sources", node="poller"),
+    "scheduler": [
+        "celery",
+        "--app",
+        "services.gateway.monitor.worker",
+        "beat",
+        "--loglevel",
+        "INFO",
+    ],
     "flower": ["celery", "--app", "services.gateway.broker", "flower"],
 }
 
@@ -59,7 +70,7 @@ LOCAL_ENV: Final[dict[str, str]] = {
     "PYTHONUNBUFFERED": "1",
 }
 # The Celery workers: each serves its own /metrics (shared/metrics/serve.py).
-WORKERS: Final = ("collector", "callbacks", "ingest", "extraction", "summarization")
+WORKERS: Final = ("collector", "callbacks", "ingest", "extraction", "summarization", "poller")
 # make dev's worker metrics ports, one each on loopback beside the gateway's 8000 and Flower's
 # 5555 (9100 is node_exporter's); deploy/prometheus/prometheus.yml lists the same.
 LOCAL_METRICS_PORTS: Final = {
@@ -68,6 +79,7 @@ LOCAL_METRICS_PORTS: Final = {
     "ingest": 9103,
     "extraction": 9104,
     "summarization": 9105,
+    "poller": 9106,
 }
 DEFAULT_REDIS_PORT: Final = 6390
 STOP_GRACE_SECONDS: Final = 15.0

@@ -12,6 +12,7 @@ from shared.names import (
     QUEUE_EXTRACTION,
     QUEUE_INGEST,
     QUEUE_RESULTS,
+    QUEUE_SOURCES,
     QUEUE_SUMMARIZATION,
     TASK_ROUTES,
 )
@@ -50,6 +51,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
                 QUEUE_SUMMARIZATION,
                 QUEUE_RESULTS,
                 QUEUE_CALLBACKS,
+                QUEUE_SOURCES,
             )
         ],
         "task_create_missing_queues": False,

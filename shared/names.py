@@ -14,12 +14,18 @@ QUEUE_SUMMARIZATION: Final = "summarization"
 QUEUE_RESULTS: Final = "results"
 # Callbacks have their own queue and worker: a slow receiver never delays result collection.
 QUEUE_CALLBACKS: Final = "callbacks"
+# Monitoring (services/gateway/monitor): polls of followed sources, and the scheduler's ticks.
+QUEUE_SOURCES: Final = "sources"
 
 TASK_INGEST: Final = "ingest.article"
 TASK_EXTRACTION: Final = "extraction.article"
 TASK_SUMMARIZATION: Final = "summarization.article"
 TASK_COLLECT: Final = "results.collect"
 TASK_CALLBACK: Final = "results.callback"
+TASK_SOURCES_DUE: Final = "sources.due"
+TASK_SOURCE_POLL: Final = "sources.poll"
+TASK_ALERTS_PENDING: Final = "alerts.pending"
+TASK_ALERT_DELIVER: Final = "alerts.deliver"
 
 TASK_ROUTES: Final[dict[str, dict[str, str]]] = {
     TASK_INGEST: {"queue": QUEUE_INGEST},
@@ -27,6 +33,10 @@ TASK_ROUTES: Final[dict[str, dict[str, str]]] = {
     TASK_SUMMARIZATION: {"queue": QUEUE_SUMMARIZATION},
     TASK_COLLECT: {"queue": QUEUE_RESULTS},
     TASK_CALLBACK: {"queue": QUEUE_CALLBACKS},
+    TASK_SOURCES_DUE: {"queue": QUEUE_SOURCES},
+    TASK_SOURCE_POLL: {"queue": QUEUE_SOURCES},
+    TASK_ALERTS_PENDING: {"queue": QUEUE_SOURCES},
+    TASK_ALERT_DELIVER: {"queue": QUEUE_CALLBACKS},
 }
 
 STAGE_QUEUES: Final[dict[Stage, str]] = {

@@ -116,6 +116,41 @@ class Settings(BaseSettings):
     summary_sentences: int = Field(3, gt=0, description="default summary length")
     summary_max_sentences: int = Field(50, gt=0)
 
+    # Monitoring: followed feeds and news sitemaps (services/gateway/monitor).
+    # 1,000: the most URLs a Google news sitemap may list, so a full one is read whole; feeds
+    # carry far fewer (tens), so the cap only stops a runaway or hostile page.
+    feed_max_items: int = Field(
+        1000, gt=0, description="items read from one feed or sitemap; the rest are cut, flagged"
+    )
+    sitemap_max_children: int = Field(
+        10, ge=0, description="child sitemaps of a sitemap index that one poll reads"
+    )
+
+    # Monitoring: polling (the scheduler and poller, services/gateway/monitor/worker.py).
+    sources_tick_seconds: float = Field(
+        15.0, gt=0, description="how often the scheduler looks for sources due a poll"
+    )
+    poll_lease_seconds: int = Field(
+        300, gt=0, description="a claimed source is due again after this if its poller died"
+    )
+    host_delay_seconds: float = Field(
+        5.0, ge=0, description="least time between two requests to one host (or its Crawl-delay)"
+    )
+    robots_ttl_seconds: int = Field(24 * 3600, gt=0, description="how long a robots.txt is kept")
+    max_poll_backoff_seconds: int = Field(
+        24 * 3600, gt=0, description="longest wait after repeated poll errors (doubling)"
+    )
+    feed_max_bytes: int = Field(10_000_000, gt=0, description="largest feed or sitemap read")
+    max_sources_per_owner: int = Field(1000, gt=0)
+    # Monitoring: watchlists and alerts.
+    max_watchlists_per_owner: int = Field(1000, gt=0)
+    alerts_pending_seconds: float = Field(
+        60.0, gt=0, description="how often undelivered webhook alerts are sent again"
+    )
+    alert_max_deliveries: int = Field(
+        8, gt=0, description="webhook attempts of one alert before it is given up"
+    )
+
     @field_validator("api_keys", mode="before")
     @classmethod
     def _split_keys(cls, value: Any) -> Any:

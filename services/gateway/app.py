@@ -17,7 +17,18 @@ from services.gateway.corpus.database import connect, upgrade
 from services.gateway.deps import Services
 from services.gateway.limits import BodySizeLimit
 from services.gateway.observe import Observe
-from services.gateway.routes import articles, corpus, docs, events, export, health, metrics, page
+from services.gateway.routes import (
+    articles,
+    corpus,
+    docs,
+    events,
+    export,
+    health,
+    metrics,
+    page,
+    sources,
+    watchlists,
+)
 from services.gateway.store import ArticleStore
 from shared.logs import configure_logging
 from shared.redact import install_log_redaction
@@ -78,6 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(corpus.router)  # GET /articles (search) before /articles/{id}
     app.include_router(articles.router)
     app.include_router(export.router)
+    app.include_router(sources.router)
+    app.include_router(watchlists.router)
     app.include_router(events.router)
     app.include_router(health.router)
     app.include_router(metrics.router)

@@ -19,13 +19,15 @@ from sqlalchemy.exc import OperationalError
 from services.gateway.corpus import archive as corpus
 from services.gateway.corpus.database import connect, upgrade
 from services.gateway.merge import merge_outcome
+from services.gateway.monitor import alerts
+from services.gateway.monitor.watchlists import IndexCache
 from services.gateway.store import ArticleStore
 from services.gateway.sweeper import Sweeper
 from shared import faults
 from shared.celery_app import make_celery
 from shared.metrics.tasks import RUNS_FINISHED
 from shared.models import ArticleEvent, ArticleResult, StageOutcome
-from shared.names import TASK_CALLBACK, TASK_COLLECT
+from shared.names import TASK_ALERT_DELIVER, TASK_CALLBACK, TASK_COLLECT
 from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,7 @@ app = make_celery("collector", settings)
 app.conf.worker_send_task_events = False
 _store: ArticleStore | None = None
 _engine: Engine | None = None
+_watch = IndexCache()
 
 
 def store() -> ArticleStore:
@@ -81,11 +84,22 @@ def archive_article(article_id: str) -> None:
         faults.around_archive(strike, text, written=False)
         try:
             corpus.archive(archive_engine(), result)
+            fired = fire_alerts(result)
         except Exception:  # a database error, or a bug: neither may stop collection or a sweep
             log.exception("archiving %s failed; the sweeper will retry", article_id)
             return
         faults.around_archive(strike, text, written=True)
+        for alert_id in fired:
+            app.send_task(TASK_ALERT_DELIVER, args=[alert_id])
     store().archived(article_id)
+
+
+def fire_alerts(result: ArticleResult) -> list[int]:
+    """Match the archived article against its owner's watchlists (monitor/alerts.py): before it
+    leaves the outbox, so a collector killed here fires them when the sweeper archives it again.
+    Alerts whose delivery is not sent here are sent by the scheduler's ``alerts.pending``."""
+    with corpus.write_transaction(archive_engine()) as conn, conn.begin():
+        return alerts.fire(conn, _watch, result, datetime.now(UTC))
 
 
 def send_callback(article_id: str) -> None:

@@ -2,25 +2,31 @@
 
 Its own process and queue, so a slow or hostile receiver (each attempt is bounded by
 CALLBACK_TIMEOUT_SECONDS, retried with backoff) never delays the collector folding results in.
-The collector and the sweeper send ``results.callback`` by name when a run ends.
+The collector and the sweeper send ``results.callback`` by name when a run ends; the collector
+and the monitor's scheduler send ``alerts.deliver`` for a watchlist alert with a webhook.
 """
 
 import logging
+from datetime import UTC, datetime
 
 from celery import Task
 from redis import Redis
+from sqlalchemy import Engine
 
 from services.gateway import callback_once
 from services.gateway.callback import CallbackError, deliver, notification
+from services.gateway.corpus.database import connect
+from services.gateway.monitor import alerts
 from services.gateway.store import ArticleStore
 from shared.celery_app import make_celery
-from shared.names import TASK_CALLBACK
+from shared.names import TASK_ALERT_DELIVER, TASK_CALLBACK
 from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
 settings = get_settings()
 app = make_celery("callbacks", settings)
 _redis: Redis | None = None
+_engine: Engine | None = None
 MAX_BACKOFF_SECONDS = 300  # a receiver down for long is tried about every five minutes
 
 
@@ -29,6 +35,14 @@ def redis() -> Redis:
     if _redis is None:
         _redis = Redis.from_url(settings.redis_url, socket_timeout=10)
     return _redis
+
+
+def archive_engine() -> Engine:
+    """Alerts live in the archive database (per process, never shared across a fork)."""
+    global _engine
+    if _engine is None:
+        _engine = connect(settings.database_url)
+    return _engine
 
 
 def backoff_seconds(retries: int) -> int:
@@ -61,3 +75,35 @@ def callback(self: Task, article_id: str, run_id: str) -> str:
         return f"delivered: {status}"
     finally:
         callback_once.release(client, run_id)
+
+
+@app.task(name=TASK_ALERT_DELIVER, bind=True, max_retries=settings.alert_max_deliveries)
+def deliver_alert(self: Task, alert_id: int) -> str:
+    """POST one alert to its watchlist's webhook, signed like a callback; at least once (the
+    receiver dedupes on the alert id), and never two copies at the same time."""
+    with archive_engine().connect() as conn:
+        found = alerts.get(conn, alert_id)
+    if found is None:
+        return "skipped: gone"
+    alert, url = found
+    if alert.delivered_at is not None or url is None:
+        return "skipped: delivered or no webhook"
+    client = redis()
+    marker = f"alert-{alert_id}"
+    if not callback_once.claim(client, marker, 2 * settings.callback_timeout_seconds + 5):
+        raise self.retry(countdown=int(settings.callback_timeout_seconds) + 1)
+    try:
+        try:
+            status = deliver(url, alerts.notification(alert), settings)
+        except CallbackError as exc:
+            with archive_engine().begin() as conn:
+                alerts.attempted(conn, alert_id, str(exc), datetime.now(UTC))
+            if exc.retryable and self.request.retries < (self.max_retries or 0):
+                raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
+            log.warning("alert %s given up: %s", alert_id, exc)
+            return f"failed: {exc}"
+        with archive_engine().begin() as conn:
+            alerts.attempted(conn, alert_id, None, datetime.now(UTC))
+        return f"delivered: {status}"
+    finally:
+        callback_once.release(client, marker)

@@ -32,6 +32,7 @@ _WHY: dict[int, str] = {
     400: "the body cannot be parsed at all (not UTF-8, not JSON or NDJSON)",
     401: "X-API-Key is missing or unknown (only when the gateway has API_KEYS)",
     404: "no such resource; another tenant's looks exactly like none",
+    409: "it exists already (this key follows that feed): the detail names it",
     413: "the body is over MAX_ARTICLE_BYTES (MAX_BATCH_BYTES for a batch)",
     415: "the Content-Type is not one this operation reads",
     422: "a parameter or the body is invalid; errors names each field and why",
@@ -45,6 +46,7 @@ _EXAMPLES: dict[int, tuple[str, str]] = {
     400: ("Malformed body", "not valid JSON or NDJSON: Expecting value: line 1 column 1 (char 0)"),
     401: ("Unauthorized", "a valid X-API-Key header is required"),
     404: ("Not found", "no article with id 'a1b2c3'"),
+    409: ("Already followed", "this feed is source src_1a2b3c (/sources/src_1a2b3c)"),
     413: ("Request too large", "bodies are limited to 2000000 bytes"),
     415: ("Unsupported media type", "send application/json, not text/plain"),
     422: ("Invalid request", "body: give exactly one of 'text', 'html' or 'url'"),
@@ -148,6 +150,10 @@ DELETE = ARTICLE
 CORPUS = problems(*_CORPUS)
 CORPUS_ITEM = problems(*_CORPUS, 404)
 EXPORT = CORPUS
+# Sources, watchlists and alerts (routes/sources.py, routes/watchlists.py): stored in the archive.
+MONITOR = CORPUS
+MONITOR_ITEM = CORPUS_ITEM
+MONITOR_CREATE = problems(*_CORPUS, 409)
 READY: dict[int | str, dict[str, Any]] = {
     200: {"model": Readiness, "description": "Redis answers and every queue has a consumer"},
     503: {"model": Readiness, "description": "Redis is down or some queue has no consumer"},

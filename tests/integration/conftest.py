@@ -75,6 +75,11 @@ def run_stack(
         # the default (one per core) runs in test_dev_stack.py and make bench.
         WORKER_CONCURRENCY="1",
         DATABASE_URL=f"sqlite:///{log_dir / 'newsflow.db'}",  # the stack's own, not the repo's
+        # Monitoring: the scheduler ticks every second, so a new source is polled at once;
+        # undelivered alerts are sent again after 3 s; the feed server is polite enough.
+        SOURCES_TICK_SECONDS="1",
+        HOST_DELAY_SECONDS="0.2",
+        ALERTS_PENDING_SECONDS="3",
     )
     env.update(extra_env or {})
     stack = Stack(env, log_dir)

@@ -9,6 +9,7 @@ a per-day roll-up of entity counts, MinHash band rows for near-duplicate lookup,
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 # Entity and place keys are cut to this (keys.py): a very long name still fits, and its key stays
@@ -154,4 +156,106 @@ stories = Table(
     Column("latest_at", DateTime(timezone=True), nullable=False),
     Column("size", Integer, nullable=False),
     Index(None, "owner", "latest_at"),
+)
+
+# Monitoring (services/gateway/monitor): followed sources, the items they delivered, saved
+# watchlists and the alerts they fired. Not derived from articles: ``newsflow reindex`` keeps them.
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("owner", String(40), nullable=False),
+    Column("url", Text, nullable=False),
+    # The canonical URL's digest (monitor/canonical.py): one owner follows one feed once.
+    Column("url_key", String(64), nullable=False),
+    Column("kind", String(16)),
+    Column("title", Text),
+    Column("interval_seconds", Integer, nullable=False),
+    Column("language", String(8)),
+    Column("tags", Text, nullable=False, comment="JSON list"),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    # Conditional requests: the validators of the last 200 answer.
+    Column("etag", Text),
+    Column("last_modified", Text),
+    # Scheduling: a poll claims the source by moving next_poll_at past a lease (poll.py), so two
+    # schedulers or a redelivered tick never poll one source twice at once.
+    Column("next_poll_at", DateTime(timezone=True), nullable=False),
+    Column("last_polled_at", DateTime(timezone=True)),
+    Column("last_success_at", DateTime(timezone=True)),
+    Column("last_status", String(16)),
+    Column("last_error", Text),
+    Column("last_notes", Text, comment="JSON list: what the last read feed said of itself"),
+    Column("consecutive_errors", Integer, nullable=False),
+    Column("items_last_poll", Integer, nullable=False),
+    Column("new_last_poll", Integer, nullable=False),
+    Column("items_submitted", Integer, nullable=False),
+    UniqueConstraint("owner", "url_key"),
+    Index(None, "active", "next_poll_at"),
+    Index(None, "owner", "created_at", "id"),
+)
+
+# One row per item a source delivered, keyed by its GUID's digest; ``url_key`` and
+# ``content_key`` find the same article delivered by another source or under another GUID.
+feed_items = Table(
+    "feed_items",
+    metadata,
+    Column("source_id", String(40), ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
+    Column("guid_key", String(64), primary_key=True),
+    Column("owner", String(40), nullable=False),
+    Column("guid", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("url_key", String(64), nullable=False),
+    Column("content_key", String(64), nullable=False),
+    Column("title", Text),
+    Column("article_id", String(80)),
+    Column("outcome", String(16), nullable=False),
+    Column("reason", Text),
+    Column("runs", Integer, nullable=False),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Index(None, "owner", "url_key"),
+    Index(None, "owner", "content_key"),
+    Index(None, "source_id", "first_seen_at"),
+)
+
+watchlists = Table(
+    "watchlists",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("owner", String(40), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("query", Text, nullable=False, comment="WatchQuery JSON"),
+    Column("webhook_url", Text),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index(None, "owner", "created_at", "id"),
+)
+
+# An alert per (watchlist, article), written in the transaction that archives the article: the
+# key makes a rerun or a second archive of the same article fire nothing new.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column(
+        "watchlist_id", String(40), ForeignKey("watchlists.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("article_id", String(80), nullable=False),
+    Column("owner", String(40), nullable=False),
+    Column("run_id", String(80), nullable=False),
+    Column("title", Text),
+    Column("summary", Text, nullable=False),
+    Column("matched", Text, nullable=False, comment="list of MatchedTerm JSON"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # Webhook delivery (notifier.py): at least once; the alert id lets a receiver drop repeats.
+    Column("delivered_at", DateTime(timezone=True)),
+    Column("delivery_attempts", Integer, nullable=False),
+    Column("delivery_error", Text),
+    UniqueConstraint("watchlist_id", "article_id"),
+    Index(None, "owner", "id"),
+    Index(None, "delivered_at", "id"),
 )

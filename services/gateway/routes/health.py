@@ -9,10 +9,10 @@ from starlette.concurrency import run_in_threadpool
 from services.gateway import openapi
 from services.gateway.broker import consumers_by_queue, queue_depths
 from services.gateway.deps import Services, get_services
-from shared.names import QUEUE_CALLBACKS, QUEUE_RESULTS, STAGE_QUEUES
+from shared.names import QUEUE_CALLBACKS, QUEUE_RESULTS, QUEUE_SOURCES, STAGE_QUEUES
 
 router = APIRouter(tags=["health"])
-REQUIRED_QUEUES = (*STAGE_QUEUES.values(), QUEUE_RESULTS, QUEUE_CALLBACKS)
+REQUIRED_QUEUES = (*STAGE_QUEUES.values(), QUEUE_RESULTS, QUEUE_CALLBACKS, QUEUE_SOURCES)
 
 
 @router.get("/healthz")

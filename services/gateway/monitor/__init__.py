@@ -1,0 +1,1 @@
+"""Monitoring: followed sources (feeds, news sitemaps) in, watchlist alerts out."""
