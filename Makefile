@@ -7,7 +7,7 @@ COMPOSE ?= docker compose
 SERVICE ?= extraction
 N ?= 2
 
-.PHONY: install dev demo test test-unit test-integration test-faults lint eval bench bench-corpus train-ner train-summarizer up down logs scale test-compose clean
+.PHONY: install dev demo test test-unit test-integration test-faults lint eval bench bench-corpus bench-watch train-ner train-summarizer up down logs scale test-compose clean
 
 install: $(VENV)/.installed
 
@@ -70,6 +70,14 @@ bench: install
 BENCH_CORPUS_ARGS ?=
 bench-corpus: install
 	OMP_NUM_THREADS=1 $(BIN)/python -m bench.corpus $(BENCH_CORPUS_ARGS)
+
+# Watchlist matching against 1,000 and 10,000 random watchlists made of real articles' terms: the
+# index's build time, p50/p95 per-article match time, and the plain per-watchlist matcher's for the
+# ratio (see bench/watchlists.py). Reuses bench-corpus's cached base articles (or builds them).
+# BENCH_WATCH_ARGS passes options, e.g. BENCH_WATCH_ARGS="--sizes 1000 --plain 5".
+BENCH_WATCH_ARGS ?=
+bench-watch: install
+	OMP_NUM_THREADS=1 $(BIN)/python -m bench.watchlists $(BENCH_WATCH_ARGS)
 
 # Rebuilds services/extraction/models/ner-conll from CoNLL-2003 (docs/extraction.md, NER model).
 # Stage 1 fine-tunes en_core_web_sm's NER on eng.train (12 epochs); stage 2 continues it on

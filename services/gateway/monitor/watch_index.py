@@ -92,9 +92,12 @@ class WatchIndex:
         default_factory=lambda: defaultdict(list)
     )
     types: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    phrases: dict[str, dict[Phrase, list[Subscriber]]] = field(
+    # Keywords by their first two words (one-word ones by their word): keyed by the first word
+    # alone, "the"- and "new"-phrases made 600 phrase checks per article at 1,000 watchlists.
+    phrases: dict[tuple[str, ...], dict[Phrase, list[Subscriber]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(list))
     )
+    leads: set[str] = field(default_factory=set)  # first words of the phrases of 2+ words
     grid: dict[tuple[int, int], list[tuple[str, PlaceArea]]] = field(
         default_factory=lambda: defaultdict(list)
     )
@@ -127,7 +130,9 @@ class WatchIndex:
         for term in query.keywords:
             wanted = phrase(term)
             if wanted.words:
-                self.phrases[wanted.words[0]][wanted].append((watchlist, term))
+                self.phrases[wanted.words[:2]][wanted].append((watchlist, term))
+                if len(wanted.words) > 1:
+                    self.leads.add(wanted.words[0])
         for area in query.places:
             covered = cells(area)
             if covered is None:
@@ -163,11 +168,16 @@ class WatchIndex:
             for watchlist in self.types.get(kind, ()):
                 add(watchlist, ENTITIES, entity_hits("type", kind, entity))
         for words in view.fields:
+            last = len(words.words) - 1
             for at, word in enumerate(words.words):
-                for wanted, subscribers in self.phrases.get(word, {}).items():
-                    if words.has(at, wanted):
-                        for watchlist, term in subscribers:
-                            add(watchlist, KEYWORDS, [words.hit(at, wanted, term)])
+                keys: list[tuple[str, ...]] = [(word,)]
+                if word in self.leads and at < last:
+                    keys.append((word, words.words[at + 1]))
+                for lookup in keys:
+                    for wanted, subscribers in self.phrases.get(lookup, {}).items():
+                        if words.has(at, wanted):
+                            for watchlist, term in subscribers:
+                                add(watchlist, KEYWORDS, [words.hit(at, wanted, term)])
         for lat, lon, place in view.places:
             for watchlist, area in (*self.grid.get(cell_of(lat, lon), ()), *self.wide):
                 if inside(area, lat, lon):
