@@ -4,9 +4,12 @@ Each case calls the lead's query functions (search, entities, storylist, export)
 gateway does, on a pooled connection, and is timed end to end (SQL plus building the response
 models). One unmeasured call per case warms the connection pool and the plan cache first. The
 slowest call of a case is recorded statement by statement, so a case over its target can be
-explained (corpus_explain.py).
+explained (corpus_explain.py), and the garbage collector's pauses inside each timed call are
+recorded too, so a tail that is not the SQL's can be told apart. A streamed case (the export)
+also records its time to the first line, the latency a client sees, beside its total.
 """
 
+import gc
 import random
 import time
 from collections.abc import Callable
@@ -37,7 +40,14 @@ QUARTER = timedelta(days=90)
 MONTH = timedelta(days=30)
 EXPORT_WINDOW_SHARE = 0.15  # of the date range: ~15k of 100k articles, so 10k rows exist
 
-Call = Callable[[], int]  # one timed query; returns how many results it got
+
+@dataclass(frozen=True)
+class Answer:
+    results: int  # how many results the call got
+    first_ms: float | None = None  # a stream's time to its first line
+
+
+Call = Callable[[], Answer]  # one timed query
 Prepare = Callable[[Engine, random.Random, Samples], Call]  # draws parameters, untimed
 
 
@@ -53,6 +63,9 @@ class CaseRun:
     ms: list[float]
     results: list[int]
     slowest: list[Statement] = field(default_factory=list)
+    gc_ms: list[float] = field(default_factory=list)  # collector pauses inside each call
+    full_gcs: int = 0  # generation-2 collections inside the timed calls
+    first_ms: list[float] = field(default_factory=list)  # streams only
 
 
 def _window(rng: random.Random, s: Samples, width: timedelta) -> tuple[datetime, datetime]:
@@ -65,9 +78,9 @@ def _search(filters: Callable[[random.Random, Samples], ArticleFilters]) -> Prep
     def prepare(engine: Engine, rng: random.Random, s: Samples) -> Call:
         drawn = filters(rng, s)
 
-        def call() -> int:
+        def call() -> Answer:
             with engine.connect() as conn:
-                return len(find_articles(conn, OWNER, drawn, PAGE).items)
+                return Answer(len(find_articles(conn, OWNER, drawn, PAGE).items))
 
         return call
 
@@ -80,9 +93,9 @@ def _second_page(engine: Engine, rng: random.Random, s: Samples) -> Call:
     with engine.connect() as conn:
         cursor = find_articles(conn, OWNER, filters, PAGE).next_cursor
 
-    def call() -> int:
+    def call() -> Answer:
         with engine.connect() as conn:
-            return len(find_articles(conn, OWNER, filters, PAGE, cursor).items)
+            return Answer(len(find_articles(conn, OWNER, filters, PAGE, cursor).items))
 
     return call
 
@@ -104,9 +117,9 @@ def _top(width: timedelta | None) -> Prepare:
     def prepare(engine: Engine, rng: random.Random, s: Samples) -> Call:
         since, until = _window(rng, s, width) if width else (None, None)
 
-        def call() -> int:
+        def call() -> Answer:
             with engine.connect() as conn:
-                return len(top_entities(conn, OWNER, None, since, until, TOP))
+                return Answer(len(top_entities(conn, OWNER, None, since, until, TOP)))
 
         return call
 
@@ -117,10 +130,10 @@ def _detail(pick: Callable[[Samples], list[str]]) -> Prepare:
     def prepare(engine: Engine, rng: random.Random, s: Samples) -> Call:
         key = rng.choice(pick(s))
 
-        def call() -> int:
+        def call() -> Answer:
             with engine.connect() as conn:
                 found = entity_detail(conn, OWNER, key, None, None)
-            return found.articles if found else 0
+            return Answer(found.articles if found else 0)
 
         return call
 
@@ -131,9 +144,9 @@ def _stories(width: timedelta | None) -> Prepare:
     def prepare(engine: Engine, rng: random.Random, s: Samples) -> Call:
         since, until = _window(rng, s, width) if width else (None, None)
 
-        def call() -> int:
+        def call() -> Answer:
             with engine.connect() as conn:
-                return len(list_stories(conn, OWNER, since, until, PAGE, None).items)
+                return Answer(len(list_stories(conn, OWNER, since, until, PAGE, None).items))
 
         return call
 
@@ -141,14 +154,19 @@ def _stories(width: timedelta | None) -> Prepare:
 
 
 def _export(engine: Engine, rng: random.Random, s: Samples) -> Call:
-    """The newest ten thousand articles of a window wide enough to hold them, streamed."""
+    """The newest ten thousand articles of a window wide enough to hold them, streamed: the
+    first line's time is what the gateway waits for before it answers (routes/export.py)."""
     since, until = _window(rng, s, (s.latest - s.earliest) * EXPORT_WINDOW_SHARE)
     filters = ArticleFilters(since=since, until=until)
 
-    def call() -> int:
+    def call() -> Answer:
+        started = time.perf_counter()
         lines = export_lines(engine, OWNER, filters, "jsonl")
         try:
-            return sum(1 for _ in islice(lines, EXPORT_ROWS))
+            if next(lines, None) is None:
+                return Answer(0, (time.perf_counter() - started) * 1000)
+            first_ms = (time.perf_counter() - started) * 1000
+            return Answer(1 + sum(1 for _ in islice(lines, EXPORT_ROWS - 1)), first_ms)
         finally:
             close = getattr(lines, "close", None)
             if close is not None:
@@ -208,26 +226,61 @@ class _Recorder:
             self.statements.append(Statement(sql, parameters))
 
 
+class GcPauses:
+    """The garbage collector's pauses while ``active``, through ``gc.callbacks``."""
+
+    def __init__(self) -> None:
+        self.active = False
+        self.ms = 0.0
+        self.full = 0
+        self._started = 0.0
+        gc.callbacks.append(self._seen)
+
+    def _seen(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        elif self.active:
+            self.ms += (time.perf_counter() - self._started) * 1000
+            self.full += info["generation"] == 2
+
+    def reset(self) -> None:
+        self.ms, self.full = 0.0, 0
+
+    def close(self) -> None:
+        gc.callbacks.remove(self._seen)
+
+
 def measure(engine: Engine, samples: Samples, seed: int = 0) -> list[CaseRun]:
     recorder = _Recorder(engine)
+    pauses = GcPauses()
     out = []
-    for name, query, runs in cases():
-        rng = random.Random(f"{seed}:{name}")
-        query(engine, random.Random(f"warm:{name}"), samples)()
-        run = CaseRun(name, [], [])
-        slowest = -1.0
-        budget_ends = time.perf_counter() + CASE_BUDGET_S
-        for done in range(runs):
-            if done >= MIN_RUNS and time.perf_counter() > budget_ends:
-                break
-            call = query(engine, rng, samples)
-            recorder.active, recorder.statements = True, []
-            started = time.perf_counter()
-            run.results.append(call())
-            ms = (time.perf_counter() - started) * 1000
-            recorder.active = False
-            run.ms.append(ms)
-            if ms > slowest:
-                slowest, run.slowest = ms, recorder.statements
-        out.append(run)
+    try:
+        for name, query, runs in cases():
+            rng = random.Random(f"{seed}:{name}")
+            query(engine, random.Random(f"warm:{name}"), samples)()
+            run = CaseRun(name, [], [])
+            slowest = -1.0
+            budget_ends = time.perf_counter() + CASE_BUDGET_S
+            for done in range(runs):
+                if done >= MIN_RUNS and time.perf_counter() > budget_ends:
+                    break
+                call = query(engine, rng, samples)
+                recorder.active, recorder.statements = True, []
+                pauses.reset()
+                pauses.active = True
+                started = time.perf_counter()
+                answer = call()
+                ms = (time.perf_counter() - started) * 1000
+                recorder.active = pauses.active = False
+                run.ms.append(ms)
+                run.results.append(answer.results)
+                run.gc_ms.append(pauses.ms)
+                run.full_gcs += pauses.full
+                if answer.first_ms is not None:
+                    run.first_ms.append(answer.first_ms)
+                if ms > slowest:
+                    slowest, run.slowest = ms, recorder.statements
+            out.append(run)
+    finally:
+        pauses.close()
     return out
