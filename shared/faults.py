@@ -26,6 +26,9 @@ DIE_AFTER_CALLBACK: Final = "NEWSFLOWFAULTDIEAFTERCALLBACK"
 # archive, or after (before it takes the run off the store's archive outbox).
 DIE_BEFORE_ARCHIVE: Final = "NEWSFLOWFAULTDIEBEFOREARCHIVE"
 DIE_AFTER_ARCHIVE: Final = "NEWSFLOWFAULTDIEAFTERARCHIVE"
+# The poller's pool process dies right after a feed item's first submission, before it records
+# the item (the marker is in the item's URL; a resubmission, a duplicate, is not struck again).
+DIE_AFTER_SUBMIT: Final = "NEWSFLOWFAULTDIEAFTERSUBMIT"
 HANG_STEP_SECONDS: Final = 0.1
 
 
@@ -58,4 +61,10 @@ def around_callback(enabled: bool, text: str | None, sent: bool) -> None:
 def around_archive(enabled: bool, text: str | None, written: bool) -> None:
     """The collector's process dies around writing a finished run to the archive."""
     if marked(enabled, text, DIE_AFTER_ARCHIVE if written else DIE_BEFORE_ARCHIVE):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def after_submit(enabled: bool, url: str, duplicate: bool) -> None:
+    """The poller's process dies between submitting a new feed item and recording it."""
+    if enabled and not duplicate and DIE_AFTER_SUBMIT in url:
         os.kill(os.getpid(), signal.SIGKILL)

@@ -191,7 +191,6 @@ sources = Table(
     Column("consecutive_errors", Integer, nullable=False),
     Column("items_last_poll", Integer, nullable=False),
     Column("new_last_poll", Integer, nullable=False),
-    Column("items_submitted", Integer, nullable=False),
     UniqueConstraint("owner", "url_key"),
     Index(None, "active", "next_poll_at"),
     Index(None, "owner", "created_at", "id"),

@@ -21,6 +21,10 @@ from services.gateway.monitor.watchlists import IndexCache
 from shared.models import ArticleResult
 from shared.models.watchlists import Alert, AlertPage, MatchedTerm
 
+# An "any PERSON" watchlist on a long article matches every person mention: an alert keeps the
+# first this many (title first, then in text order), enough to show why it fired.
+MAX_MATCHED_TERMS = 50
+
 
 def summary_text(result: ArticleResult) -> str:
     return " ".join(s.text for s in result.summary.sentences) if result.summary else ""
@@ -54,7 +58,9 @@ def fire(conn: Connection, cache: IndexCache, result: ArticleResult, now: dateti
                     run_id=result.run_id,
                     title=title,
                     summary=summary_text(result),
-                    matched=json.dumps([t.model_dump(mode="json") for t in terms]),
+                    matched=json.dumps(
+                        [t.model_dump(mode="json") for t in terms[:MAX_MATCHED_TERMS]]
+                    ),
                     created_at=now,
                     delivery_attempts=0,
                 )

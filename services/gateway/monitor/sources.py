@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, Select, delete, func, insert, select, update
 
 from services.gateway.corpus.rows import as_utc
-from services.gateway.corpus.tables import sources
+from services.gateway.corpus.tables import feed_items, sources
 from services.gateway.monitor.canonical import canonical_url
 from shared.models.sources import PollStatus, Source, SourceCreate, SourceHealth, SourcePatch
 
@@ -35,6 +35,17 @@ def url_key(url: str) -> str:
 
 def new_source_id() -> str:
     return "src_" + secrets.token_hex(10)
+
+
+def _with_runs() -> Select[Any]:
+    """Sources with the submissions their items made: counted from the items themselves, so a
+    poll that died before recording its own totals never loses one."""
+    runs = (
+        select(func.coalesce(func.sum(feed_items.c.runs), 0))
+        .where(feed_items.c.source_id == sources.c.id)
+        .scalar_subquery()
+    )
+    return select(sources, runs.label("items_submitted"))
 
 
 def _source(row: Row[Any]) -> Source:
@@ -98,7 +109,6 @@ def create(conn: Connection, owner: str, spec: SourceCreate, now: datetime) -> S
             consecutive_errors=0,
             items_last_poll=0,
             new_last_poll=0,
-            items_submitted=0,
         )
     )
     found = get(conn, owner, source_id)
@@ -108,7 +118,7 @@ def create(conn: Connection, owner: str, spec: SourceCreate, now: datetime) -> S
 
 def get(conn: Connection, owner: str, source_id: str) -> Source | None:
     row = conn.execute(
-        select(sources).where(sources.c.id == source_id, sources.c.owner == owner)
+        _with_runs().where(sources.c.id == source_id, sources.c.owner == owner)
     ).first()
     return _source(row) if row is not None else None
 
@@ -219,7 +229,6 @@ def record(conn: Connection, source_id: str, outcome: PollOutcome) -> None:
         values.update(
             items_last_poll=outcome.items,
             new_last_poll=outcome.new,
-            items_submitted=sources.c.items_submitted + outcome.new,
             etag=outcome.etag,
             last_modified=outcome.last_modified,
             last_notes=json.dumps(list(outcome.notes)),

@@ -28,6 +28,7 @@ from services.gateway.monitor.poll import Poller, SubmitRefused, poll
 from services.gateway.problems import Problem
 from services.gateway.store import ArticleStore
 from services.gateway.submit import submit
+from shared import faults
 from shared.celery_app import make_celery
 from shared.fetch import ANY_MEDIA_TYPE, Fetched, fetch
 from shared.models import ArticleSubmission
@@ -127,9 +128,11 @@ def submit_item(submission: ArticleSubmission, force: bool, owner: str) -> str:
     """Through the gateway's own submission path: same ids, limits and backlog checks."""
     try:
         check_backlog(_redis(), settings)  # a full pipeline: the items wait for the next poll
-        return submit(_services(), submission, force=force, owner=owner or None).id
+        accepted = submit(_services(), submission, force=force, owner=owner or None)
     except Problem as exc:
         raise SubmitRefused(f"{exc.status} {exc.title}: {exc.detail}") from exc
+    faults.after_submit(settings.fault_injection, str(submission.url), accepted.duplicate)
+    return accepted.id
 
 
 def poller() -> Poller:

@@ -47,7 +47,6 @@ def upgrade() -> None:
         sa.Column("consecutive_errors", sa.Integer(), nullable=False),
         sa.Column("items_last_poll", sa.Integer(), nullable=False),
         sa.Column("new_last_poll", sa.Integer(), nullable=False),
-        sa.Column("items_submitted", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sources")),
         sa.UniqueConstraint("owner", "url_key", name=op.f("uq_sources_owner_url_key")),
     )
