@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.corpus.conftest import archive_url, engine  # noqa: F401 - fixtures, re-exported
+from tests.corpus.conftest import archive_url, engine, results  # noqa: F401 - fixtures, re-exported
 from tests.monitor.feedserver import FeedServer, feed_server
 
 

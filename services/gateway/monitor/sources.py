@@ -130,7 +130,7 @@ def get_any(conn: Connection, source_id: str) -> Row[Any] | None:
 
 def list_sources(conn: Connection, owner: str, tag: str | None = None) -> list[Source]:
     rows = conn.execute(
-        select(sources).where(sources.c.owner == owner).order_by(sources.c.created_at, sources.c.id)
+        _with_runs().where(sources.c.owner == owner).order_by(sources.c.created_at, sources.c.id)
     ).all()
     found = [_source(row) for row in rows]
     return [s for s in found if tag in s.tags] if tag else found
