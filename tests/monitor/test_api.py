@@ -41,7 +41,7 @@ def client(redis_server: RedisServer, archive_url: str, engine: Engine) -> Itera
 def problem(response: httpx.Response, status: int, field: str) -> str:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
-    errors = {e["field"]: e["reason"] for e in response.json()["errors"]}
+    errors: dict[str, str] = {e["field"]: e["reason"] for e in response.json()["errors"]}
     assert field in errors, errors
     return errors[field]
 

@@ -37,7 +37,12 @@ def test_a_standby_takes_over_when_the_holder_stops_renewing(redis_server: Redis
     assert holder.try_acquire()  # taken, but never renewed: as a killed scheduler leaves it
     standby = BeatLock(client, 1)
     took = threading.Event()
-    thread = threading.Thread(target=lambda: (standby.acquire(poll_seconds=0.1), took.set()))
+
+    def wait_for_it() -> None:
+        standby.acquire(poll_seconds=0.1)
+        took.set()
+
+    thread = threading.Thread(target=wait_for_it)
     thread.start()
     assert not took.wait(0.5)  # still the holder's
     assert took.wait(5)  # lapsed after its second: the standby holds it now
