@@ -223,3 +223,42 @@ def test_robots_txt_refusing_an_item_is_recorded_not_submitted(
         refused = [r for r in items.newest(conn, source_id, 10) if r.outcome == "refused"]
     assert [r.url for r in refused] == ["http://news.invalid/story/2"]
     assert "robots.txt" in (refused[0].reason or "")
+
+
+NEWS_SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+  <url><loc>http://news.invalid/story/{n}</loc>
+    <news:news><news:publication><news:name>Wire</news:name><news:language>en</news:language>
+    </news:publication><news:publication_date>2026-11-30T10:00:00Z</news:publication_date>
+    <news:title>Story {n}</news:title></news:news></url>
+</urlset>"""
+
+
+def test_a_sitemap_index_is_read_through_its_children_a_bad_one_skipped(
+    engine: Engine, feeds: FeedServer
+) -> None:
+    good = feeds.put("/news-1.xml", Page(NEWS_SITEMAP.format(n=1).encode(), "application/xml"))
+    bad = feeds.put("/news-2.xml", Page(b"<html>gone</html>", "text/html"))
+    index = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{good}</loc></sitemap><sitemap><loc>{bad}</loc></sitemap>"
+        "</sitemapindex>"
+    )
+    source_id = follow(engine, feeds.put("/index.xml", Page(index.encode(), "application/xml")))
+    submit = Submissions()
+    settings = Settings(allow_private_urls=True)
+
+    def fetch_any(url: str, headers: Mapping[str, str]) -> Fetched:
+        return fetch(
+            url, settings, accept=("application/xml", "text/html"), headers=headers, user_agent="t"
+        )
+
+    report = poll(Poller(settings, engine, fetch_any, lambda url: True, submit, Clock()), source_id)
+    assert (report.status, report.new) == ("ok", 1)
+    assert submit.made == [("http://news.invalid/story/1", False)]
+    with engine.connect() as conn:
+        found = sources.get(conn, "", source_id)
+    assert found is not None and found.kind == "sitemap"
+    assert any("child sitemap skipped" in note for note in found.health.notes)

@@ -25,7 +25,14 @@ def test_concurrency_follows_the_cores_unless_set() -> None:
 
 def test_tasks_route_to_the_five_queues() -> None:
     queues = [route["queue"] for route in TASK_ROUTES.values()]
-    assert set(queues) == {"ingest", "extraction", "summarization", "results", "callbacks", "sources"}
+    assert set(queues) == {
+        "ingest",
+        "extraction",
+        "summarization",
+        "results",
+        "callbacks",
+        "sources",
+    }
     # A slow callback receiver must never hold up result collection: not the same queue.
     assert TASK_ROUTES["results.callback"] != TASK_ROUTES["results.collect"]
 

@@ -18,7 +18,7 @@ from shared.settings import Settings
 
 USER_AGENT = "Newsflow-monitor/0.1 (feed polling; +https://github.com/newsflow)"
 MAX_ROBOTS_CHARS = 512 * 1024  # Google reads the first 500 KiB of a robots.txt; so do we
-# An unreachable robots.txt (5xx, network) is "disallow all" for now, and asked again soon.
+# An unreachable robots.txt (5xx, 429, network) is "disallow all" for now, and asked again soon.
 UNREACHABLE_TTL_SECONDS = 600
 
 
@@ -54,7 +54,7 @@ class HostManners:
             except FetchError as exc:
                 status = exc.status or 503  # no answer at all counts as a server error
                 body = ""
-                if status >= 500:
+                if status >= 500 or status == 429:  # throttled or down: ask again soon
                     ttl = UNREACHABLE_TTL_SECONDS
             self.redis.set(key, json.dumps([status, body]), ex=ttl)
         return robots.rules_for_status(status, body)

@@ -151,18 +151,20 @@ def _read(poller: Poller, fetched: Fetched) -> FeedPage:
     page = parse_feed(
         fetched.body, content_type=fetched.media_type, base_url=fetched.url, max_items=limit
     )
-    found = list(page.items)
+    found, notes = list(page.items), list(page.notes)
     for url in page.sitemaps[: poller.settings.sitemap_max_children]:
         if len(found) >= limit:
             break
-        child = poller.fetch(url, {})
-        if child.status == 200:
+        try:  # one bad child sitemap costs its own items, not the index's others
+            child = poller.fetch(url, {})
             found.extend(
                 parse_feed(
                     child.body, content_type=child.media_type, base_url=child.url, max_items=limit
                 ).items
             )
-    return page.model_copy(update={"items": found[:limit], "sitemaps": []})
+        except (FetchError, FeedError) as exc:
+            notes.append(f"child sitemap skipped: {exc}"[:300])
+    return page.model_copy(update={"items": found[:limit], "sitemaps": [], "notes": notes})
 
 
 def _seen(row: Row[Any], item: FeedItem) -> items.Seen:
