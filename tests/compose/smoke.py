@@ -6,6 +6,8 @@ the compose PostgreSQL (every seed article is a row there, and ``GET /articles?q
 a word of its title) → the hardening holds on the running containers (Redis and PostgreSQL
 passwords, no port of theirs published, maxmemory with noeviction, memory limits, a placeholder
 secret refused at start) → ``stop extraction`` while an extraction task runs lets it finish →
+a feed followed by the compose scheduler and poller, its items articles, a watchlist's alert
+(tests/compose/monitor.py, with the test-only feed server of tests/compose/monitor.yml) →
 down --remove-orphans -v, always, also on failure. Works with ``docker compose`` or
 ``podman-compose`` (COMPOSE). Every wait is bounded.
 """
@@ -16,8 +18,10 @@ import os
 import re
 import secrets
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -30,6 +34,7 @@ import yaml
 
 from services.localredis import free_port
 from services.seeds import seed_submissions
+from tests.compose.monitor import check_monitoring
 from tests.compose.spec import to_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -369,7 +374,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--compose", default=os.environ.get("COMPOSE", "docker compose"))
     args = parser.parse_args()
-    base = shlex.split(args.compose)
+    # The deployment, plus a test-only feed server for the monitoring check.
+    files = ["-f", "docker-compose.yml", "-f", "tests/compose/monitor.yml"]
+    base = [*shlex.split(args.compose), *files]
+    feeds_dir = Path(tempfile.mkdtemp(prefix="newsflow-feeds-"))
+    feeds_dir.chmod(0o755)
     gateway_port, flower_port = free_port(), free_port()
     env = {
         **os.environ,
@@ -378,6 +387,7 @@ def main() -> int:
         "FLOWER_BASIC_AUTH": ":".join(FLOWER_AUTH),
         "REDIS_PASSWORD": secrets.token_hex(16),
         "POSTGRES_PASSWORD": secrets.token_hex(16),
+        "FEEDS_DIR": str(feeds_dir),
     }
     started = time.monotonic()
     try:
@@ -390,6 +400,8 @@ def main() -> int:
         titles = check_stack(gateway, flower)
         check_archive(base, gateway, titles)
         check_people_facing(gateway)
+        (redis_id,) = containers(engine_of(base), "redis")
+        check_monitoring(gateway, feeds_dir, [engine_of(base), "exec", redis_id], wait_for, log)
         check_hardening(base, env)
         check_stop_lets_the_running_task_finish(base, env, gateway, flower)
     except Exception as exc:
@@ -400,6 +412,7 @@ def main() -> int:
         return 1
     finally:
         teardown(base, env)
+        shutil.rmtree(feeds_dir, ignore_errors=True)
     log(f"PASSED in {time.monotonic() - started:.0f}s")
     return 0
 
