@@ -11,7 +11,7 @@ from redis import Redis
 
 from shared.celery_app import make_celery
 from shared.models import IngestRequest
-from shared.names import QUEUE_CALLBACKS, QUEUE_RESULTS, STAGE_QUEUES, TASK_INGEST
+from shared.names import QUEUE_CALLBACKS, QUEUE_RESULTS, QUEUE_SOURCES, STAGE_QUEUES, TASK_INGEST
 from shared.settings import get_settings
 
 app: Celery = make_celery("gateway", get_settings())
@@ -24,6 +24,10 @@ def send_ingest(celery: Celery, request: IngestRequest) -> str:
 
 # Every queue a submission adds work to: each is bounded by MAX_QUEUE_DEPTH (limits.check_backlog).
 BOUNDED_QUEUES: Final = (*STAGE_QUEUES.values(), QUEUE_RESULTS, QUEUE_CALLBACKS)
+# Every queue whose depth /metrics reports: the bounded ones, and the monitor's polls and ticks.
+# `sources` is not bounded: polls are not submissions, so a poll backlog must not refuse clients'
+# articles (nor the poller's own items, which pass check_backlog too).
+REPORTED_QUEUES: Final = (*BOUNDED_QUEUES, QUEUE_SOURCES)
 
 
 def queue_depths(redis: Redis, queues: Sequence[str] = BOUNDED_QUEUES) -> dict[str, int]:

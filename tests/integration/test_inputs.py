@@ -138,7 +138,7 @@ def test_health_and_readiness(client: httpx.Client) -> None:
     assert ready["status"] == "ready"
     assert all(
         ready["workers"][q]
-        for q in ("ingest", "extraction", "summarization", "results", "callbacks")
+        for q in ("ingest", "extraction", "summarization", "results", "callbacks", "sources")
     )
 
 

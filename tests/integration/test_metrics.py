@@ -21,7 +21,7 @@ from shared.settings import Settings
 from tests.integration.conftest import Running, wait_finished, wait_until
 
 pytestmark = pytest.mark.integration
-QUEUES = ("ingest", "extraction", "summarization", "results", "callbacks")
+QUEUES = ("ingest", "extraction", "summarization", "results", "callbacks", "sources")
 STAGE_WORKERS = {"ingest": "ingest", "extraction": "extraction", "summarization": "summarization"}
 # What Celery prints to the console itself, bypassing logging: its shutdown messages
 # ("worker: Warm shutdown (MainProcess)"), written when a test stops or restarts a worker.

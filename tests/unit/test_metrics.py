@@ -119,7 +119,7 @@ def test_metrics_count_requests_by_route_template_and_read_queue_depths(
     assert found[key] == before + 3  # one series for every id, not one per id
     assert not any("a_0001" in str(labels) for _, labels in found)
     assert found[("newsflow_queue_depth", (("queue", "extraction"),))] == 2
-    for queue in ("ingest", "summarization", "results", "callbacks"):
+    for queue in ("ingest", "summarization", "results", "callbacks", "sources"):
         assert found[("newsflow_queue_depth", (("queue", queue),))] == 0
     assert found[("newsflow_store_up", ())] == 1
     latency = (
@@ -127,6 +127,13 @@ def test_metrics_count_requests_by_route_template_and_read_queue_depths(
         (("method", "GET"), ("route", "/articles/{article_id}")),
     )
     assert found[latency] >= 3
+
+
+def test_metrics_report_the_poll_backlog(client: TestClient, redis_server: RedisServer) -> None:
+    """The monitor's `sources` queue: what an operator watches to scale the poller by hand."""
+    Redis(port=redis_server.port, db=DB).rpush("sources", b"p1", b"p2", b"p3")
+    found = samples(client.get("/metrics").text)
+    assert found[("newsflow_queue_depth", (("queue", "sources"),))] == 3
 
 
 def test_metrics_are_unauthenticated_and_not_in_the_openapi_document(

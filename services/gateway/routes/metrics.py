@@ -13,7 +13,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 from starlette.concurrency import run_in_threadpool
 
-from services.gateway.broker import queue_depths
+from services.gateway.broker import REPORTED_QUEUES, queue_depths
 from services.gateway.deps import Services, get_services
 from services.gateway.store import ARCHIVE_KEY, CALLBACKS_KEY, INDEX_KEY, OPEN_KEY
 from shared.metrics.http import Snapshot, StoreCounts, store_families
@@ -25,7 +25,7 @@ OUTBOX_KEYS: Final = {"archive": ARCHIVE_KEY, "callbacks": CALLBACKS_KEY}
 def read_counts(redis: Redis) -> StoreCounts | None:
     """Queue lengths and sorted-set sizes: O(1) commands, whatever the backlog."""
     try:
-        depths = queue_depths(redis)
+        depths = queue_depths(redis, REPORTED_QUEUES)
         with redis.pipeline(transaction=False) as pipe:
             for key in (OPEN_KEY, INDEX_KEY, *OUTBOX_KEYS.values()):
                 pipe.zcard(key)
