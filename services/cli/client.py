@@ -25,6 +25,13 @@ from shared.models.corpus import (
     Story,
     StoryPage,
 )
+from shared.models.sources import FeedItemRecord, Source, SourceCreate, SourcePatch
+from shared.models.watchlists import (
+    AlertPage,
+    Watchlist,
+    WatchlistCreate,
+    WatchlistPatch,
+)
 
 DEFAULT_GATEWAY = "http://127.0.0.1:8000"
 TIMEOUT_SECONDS = 30.0
@@ -169,6 +176,66 @@ class NewsflowClient:
         except httpx.TransportError as exc:
             raise Unreachable(f"lost the gateway at {self.http.base_url}: {exc}") from exc
 
+    def add_source(self, spec: SourceCreate) -> Source:
+        body = spec.model_dump(mode="json", exclude_unset=True)
+        return Source.model_validate(self._send("POST", "/sources", json=body).json())
+
+    def sources(self, tag: str | None = None) -> list[Source]:
+        raw = self._send("GET", "/sources", params=_clean({"tag": tag})).json()
+        return [Source.model_validate(s) for s in raw]
+
+    def source(self, source_id: str) -> Source:
+        return Source.model_validate(self._send("GET", _path("sources", source_id)).json())
+
+    def change_source(self, source_id: str, change: SourcePatch) -> Source:
+        """Only the fields set on ``change`` are sent, so only they change."""
+        body = change.model_dump(mode="json", exclude_unset=True)
+        path = _path("sources", source_id)
+        return Source.model_validate(self._send("PATCH", path, json=body).json())
+
+    def remove_source(self, source_id: str) -> None:
+        self._send("DELETE", _path("sources", source_id))
+
+    def poll_source(self, source_id: str) -> Source:
+        """Asks for a poll now (202): the answer is the source as due, not the poll's outcome."""
+        path = _path("sources", source_id) + "/poll"
+        return Source.model_validate(self._send("POST", path).json())
+
+    def source_items(self, source_id: str, limit: int = 50) -> list[FeedItemRecord]:
+        path = _path("sources", source_id) + "/items"
+        raw = self._send("GET", path, params={"limit": limit}).json()
+        return [FeedItemRecord.model_validate(i) for i in raw]
+
+    def add_watchlist(self, spec: WatchlistCreate) -> Watchlist:
+        body = spec.model_dump(mode="json", exclude_unset=True)
+        return Watchlist.model_validate(self._send("POST", "/watchlists", json=body).json())
+
+    def watchlists(self) -> list[Watchlist]:
+        return [Watchlist.model_validate(w) for w in self._send("GET", "/watchlists").json()]
+
+    def watchlist(self, watchlist_id: str) -> Watchlist:
+        path = _path("watchlists", watchlist_id)
+        return Watchlist.model_validate(self._send("GET", path).json())
+
+    def change_watchlist(self, watchlist_id: str, change: WatchlistPatch) -> Watchlist:
+        body = change.model_dump(mode="json", exclude_unset=True)
+        path = _path("watchlists", watchlist_id)
+        return Watchlist.model_validate(self._send("PATCH", path, json=body).json())
+
+    def remove_watchlist(self, watchlist_id: str) -> None:
+        self._send("DELETE", _path("watchlists", watchlist_id))
+
+    def alerts(
+        self,
+        watchlist: str | None = None,
+        since: str | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> AlertPage:
+        """Alerts newest first; ``since`` is an ISO date or time, inclusive."""
+        query = _clean({"watchlist": watchlist, "since": since, "limit": limit, "cursor": cursor})
+        return AlertPage.model_validate(self._send("GET", "/alerts", params=query).json())
+
 
 def retry_after(response: httpx.Response) -> float | None:
     """Seconds the server asked to wait, if it asked and the wait is worth it."""
@@ -190,6 +257,11 @@ def problem_of(response: httpx.Response) -> dict[str, Any]:
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None and v != ""}
+
+
+def _path(collection: str, item_id: str) -> str:
+    """An id as one path segment, whatever it holds (a typo never reaches another route)."""
+    return f"/{collection}/{quote(item_id, safe='')}"
 
 
 def _query(filters: ArticleFilters) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 """The ``newsflow`` command: submit and read articles, search the corpus, evaluate quality.
 
 Gateway commands (``submit``, ``show``, ``watch``, ``search``, ``entities``, ``stories``,
-``export``) talk to the gateway named by ``--gateway`` / ``NEWSFLOW_GATEWAY`` with the key in
-``NEWSFLOW_API_KEY``; ``db`` and ``reindex`` work on ``DATABASE_URL``; ``eval`` runs the quality
-measurements of docs/extraction.md and docs/summarization.md. Exit codes: services/cli/session.py.
+``export``, ``sources``, ``watchlists``, ``alerts``) talk to the gateway named by ``--gateway`` /
+``NEWSFLOW_GATEWAY`` with the key in ``NEWSFLOW_API_KEY``; ``db`` and ``reindex`` work on
+``DATABASE_URL``; ``eval`` runs the quality measurements of docs/extraction.md and
+docs/summarization.md. Exit codes: services/cli/session.py.
 """
 
 import argparse
@@ -13,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from services.cli import db, entities, export, search, stories, submit
+from services.cli import alerts, db, entities, export, search, sources, stories, submit, watchlists
 from services.cli.client import DEFAULT_GATEWAY
 from services.cli.session import Session
 
@@ -58,11 +59,14 @@ for command in (
     search.search,
     entities.entities,
     stories.stories,
+    alerts.alerts,
     export.export,
     db.db,
     db.reindex,
 ):
     app.command()(command)
+app.add_typer(sources.app)
+app.add_typer(watchlists.app)
 
 
 def eval_parser() -> argparse.ArgumentParser:

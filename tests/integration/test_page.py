@@ -1,7 +1,7 @@
 """The results page in a real headless Chromium (Debian's ``chromium``, driven by Playwright; no
 browser is downloaded) against the real stack: the seed article submitted through the page,
 its stages watched live, its highlights, timeline, map, summary and quotes checked against the
-API's own result, and the corpus search finding it.
+API's own result, the corpus search finding it, and the Monitor tab following a loopback feed.
 
 Screenshots go to ``NEWSFLOW_SCREENSHOTS`` when set (``docs/screenshots`` for the README, see
 "The page" there), else to the test's temporary directory. Without ``chromium`` on PATH the test
@@ -21,7 +21,9 @@ import pytest
 from playwright.sync_api import Browser, Page, Response, ViewportSize, expect, sync_playwright
 
 from services.seeds import SEEDS, seed_submissions
-from tests.integration.conftest import Running, wait_finished
+from tests.integration.conftest import Running, wait_finished, wait_until
+from tests.integration.test_cli_monitor import feeds, serve_news  # noqa: F401 - a fixture
+from tests.monitor.feedserver import FeedServer
 
 pytestmark = pytest.mark.browser
 SEED = SEEDS / "vostok-2022-china-russia.txt"
@@ -29,6 +31,8 @@ SEED_PUBLISHED = "2022-08-17"  # seeds/metadata.json
 # Waits inside the page, in ms (Playwright's unit): a run takes seconds, archiving a few more.
 RUN_TIMEOUT_MS = 120_000
 ARCHIVE_TIMEOUT_S = 60.0
+POLL_TIMEOUT_MS = 60_000  # the scheduler's tick (1 s), the poll, then the view's refresh (10 s)
+ALERT_TIMEOUT_MS = 150_000  # two articles run and archived, the alert fired, a refresh
 VIEWPORT: ViewportSize = {"width": 1360, "height": 900}  # the README's screenshots
 
 
@@ -200,3 +204,83 @@ def test_article_strings_are_text_never_markup(page: Page) -> None:
     expect(body).to_contain_text("<img src=x")
     assert body.locator("img, script").count() == 0
     assert page.evaluate("window.pwned") is None
+
+
+def test_monitor_tab_follows_a_feed_and_shows_its_alert(
+    page: Page,
+    client: httpx.Client,
+    feeds: FeedServer,  # noqa: F811
+    screenshots: Path,
+) -> None:
+    feed = serve_news(feeds, "Page feed")
+    watch = client.post(
+        "/watchlists",
+        json={"name": "Ferries", "query": {"keywords": [feed.keyword], "sources": [feed.title]}},
+    )
+    assert watch.status_code == 201, watch.text
+    watch_id = watch.json()["id"]
+    page.goto("/")
+    page.click('nav a[data-tab="monitor"]')
+    expect(page.locator("#watchlist-form")).to_be_visible()
+    expect(page.locator(f'.watch-list li[data-id="{watch_id}"]')).to_contain_text(feed.keyword)
+    # A watchlist through the form: refused without a criterion, listed with one.
+    page.fill('#watchlist-form input[name="name"]', "Nothing to match")
+    page.click('#watchlist-form button[type="submit"]')
+    expect(page.locator("#watchlist-form .form-error")).to_contain_text("at least one criterion")
+    page.fill('#watchlist-form input[name="keywords"]', "harbour master, dredging")
+    page.click('#watchlist-form button[type="submit"]')
+    expect(page.locator(".watch-list li", has_text="Nothing to match")).to_contain_text(
+        "keyword: harbour master | dredging"
+    )
+
+    # A source added through the form: listed, polled, healthy.
+    page.fill('#source-form input[name="url"]', feed.url)
+    page.fill('#source-form input[name="interval_seconds"]', "3600")
+    page.fill('#source-form input[name="tags"]', "page, ferries")
+
+    def added(response: Response) -> bool:
+        return response.request.method == "POST" and response.url.endswith("/sources")
+
+    with page.expect_response(added) as answer:
+        page.click('#source-form button[type="submit"]')
+    assert answer.value.status == 201, answer.value.text()
+    source_id = answer.value.json()["id"]
+    # The same feed again is refused, the problem's field and reason shown by the form.
+    page.fill('#source-form input[name="url"]', feed.url)
+    page.click('#source-form button[type="submit"]')
+    expect(page.locator("#source-form .form-error")).to_contain_text(
+        f"url: already followed as {source_id}"
+    )
+    row = page.locator(f'tr[data-source-id="{source_id}"]')
+    expect(row).to_have_attribute("data-status", "ok", timeout=POLL_TIMEOUT_MS)
+    expect(row.locator(".health")).to_have_text("ok")
+    expect(row.locator(".source-name")).to_contain_text(feed.title)
+
+    # Its newest items, each linking to the article it became.
+    items = wait_until(
+        lambda: (
+            (found := client.get(f"/sources/{source_id}/items").json())
+            and all(i["article_id"] for i in found)
+            and found
+        ),
+        ARCHIVE_TIMEOUT_S,
+        "the items' articles",
+    )
+    row.locator(".source-name button.link").click()
+    links = page.locator("#source-items .feed-item a")
+    expect(links).to_have_count(len(items))
+    hrefs = {links.nth(n).get_attribute("href") for n in range(len(items))}
+    assert hrefs == {f"#/article/{i['article_id']}" for i in items}
+
+    # The watchlist's alert, its keyword highlighted in the title, linking to the article.
+    matching = next(i["article_id"] for i in items if i["title"] == feed.titles[0])
+    alert = page.locator(f'.alert[data-article="{matching}"]')
+    expect(alert).to_be_visible(timeout=ALERT_TIMEOUT_MS)
+    expect(alert.locator("h3 mark")).to_have_text(feed.keyword)
+    expect(alert.locator(".match[data-kind='keyword'] mark").first).to_have_text(feed.keyword)
+    assert page.locator(".alert[data-article]").count() >= 1
+    page.mouse.move(0, 0)
+    page.screenshot(path=str(screenshots / "monitor.png"), full_page=True)
+    alert.locator("h3 a").click()
+    expect(page.locator("#article-title")).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    assert page.url.endswith(f"#/article/{matching}")

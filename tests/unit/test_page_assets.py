@@ -49,6 +49,21 @@ def test_the_page_and_its_files_are_served(client: TestClient) -> None:
             assert kind is None or asset.headers["content-type"].startswith(kind), reference
 
 
+def test_every_tab_has_a_route_and_every_page_module_is_reached() -> None:
+    """A tab in the header is a route app.js renders; every module is imported by another (the
+    Monitor tab is monitor.js, reached from app.js)."""
+    index = (PAGE_DIR / "index.html").read_text(encoding="utf-8")
+    app = (PAGE_DIR / "app.js").read_text(encoding="utf-8")
+    tabs = re.findall(r'<a href="#/(\w*)" data-tab="(\w+)">', index)
+    assert ("monitor", "monitor") in tabs and ("corpus", "corpus") in tabs
+    for route, _ in tabs:
+        assert not route or f'r.name === "{route}"' in app, route
+    imported = {
+        name for module in PAGE_DIR.glob("*.js") for name in _IMPORT.findall(module.read_text())
+    }
+    assert {p.name for p in PAGE_DIR.glob("*.js")} - imported == {"app.js"}
+
+
 def test_every_module_import_is_a_shipped_file() -> None:
     for module in PAGE_DIR.glob("*.js"):
         for name in _IMPORT.findall(module.read_text(encoding="utf-8")):

@@ -1,10 +1,12 @@
 // The results page: submit an article, watch its stages arrive, read the result; search the
-// corpus. Routes live in the address's hash: #/ (new), #/article/<id>, #/corpus?q=...
+// corpus; follow sources and watch for alerts. Routes live in the address's hash: #/ (new),
+// #/article/<id>, #/corpus?q=..., #/monitor?source=...
 import { h, clear } from "./dom.js";
 import { request, get, followEvents, apiKey, setApiKey, ApiError } from "./api.js";
 import { stagesPanel } from "./stages.js";
 import { articleView } from "./article.js";
 import { corpusView, hitItem } from "./corpus.js";
+import { monitorView } from "./monitor.js";
 
 const view = document.getElementById("view");
 const notice = document.getElementById("notice");
@@ -25,7 +27,7 @@ function route() {
 
 function setTab(name) {
   for (const a of document.querySelectorAll("nav.tabs a")) {
-    const current = a.dataset.tab === (name === "corpus" ? "corpus" : "analyse");
+    const current = a.dataset.tab === (["corpus", "monitor"].includes(name) ? name : "analyse");
     if (current) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
@@ -167,6 +169,13 @@ function render() {
     document.title = "Corpus · Newsflow";
     const go = (params) => navigate(`#/corpus?${new URLSearchParams(params)}`);
     return clear(view).append(corpusView(r.params, { open: (id) => { location.hash = `#/article/${encodeURIComponent(id)}`; }, go }));
+  }
+  if (r.name === "monitor") {
+    document.title = "Monitor · Newsflow";
+    const controller = new AbortController(); // stops its refreshing when the route changes
+    running = controller;
+    const go = (params) => navigate(`#/monitor?${new URLSearchParams(params)}`);
+    return clear(view).append(monitorView(r.params, { go, signal: controller.signal }));
   }
   document.title = "Newsflow";
   clear(view).append(submitForm(), recent());
