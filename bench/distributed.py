@@ -24,7 +24,9 @@ from services.localredis import free_port, start_redis, wait_for_redis
 from services.stack import Stack, local_env
 from shared.models import ArticleResult
 
-SERVICES = ("gateway", "collector", "callbacks", "ingest", "extraction", "summarization")
+# The pipeline and the poller (/readyz waits for a consumer on every queue); no scheduler: the
+# bench follows no source, so nothing would tick.
+SERVICES = ("gateway", "collector", "callbacks", "ingest", "extraction", "summarization", "poller")
 POLL_SECONDS = 0.02
 
 

@@ -7,6 +7,7 @@ beat holding the lease in Redis ticks (beat_lock.py). The poller claims each due
 polls it (poll.py), at most one request per host per politeness delay (hosts.py).
 """
 
+import atexit
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -153,7 +154,9 @@ def _hold_the_lease(**_: Any) -> None:
         Redis.from_url(settings.redis_url, socket_timeout=10), 3 * settings.sources_tick_seconds
     )
     lock.acquire()
-    _parts["lock"] = lock
+    # Beat ends by SystemExit on SIGTERM/SIGINT: hand the lease back then, so a restarted or
+    # rolled-out scheduler ticks at once instead of waiting for it to lapse.
+    atexit.register(lock.release)
 
 
 @app.task(name=TASK_SOURCES_DUE)

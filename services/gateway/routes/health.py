@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from services.gateway import openapi
-from services.gateway.broker import consumers_by_queue, queue_depths
+from services.gateway.broker import REPORTED_QUEUES, consumers_by_queue, queue_depths
 from services.gateway.deps import Services, get_services
 from shared.names import QUEUE_CALLBACKS, QUEUE_RESULTS, QUEUE_SOURCES, STAGE_QUEUES
 
@@ -35,7 +35,7 @@ async def readyz(services: Annotated[Services, Depends(get_services)]) -> JSONRe
         "status": "unavailable" if missing else "ready",
         "redis": "ok",
         "workers": {q: sorted(consumers.get(q, [])) for q in REQUIRED_QUEUES},
-        "queue_depths": await run_in_threadpool(queue_depths, services.redis),
+        "queue_depths": await run_in_threadpool(queue_depths, services.redis, REPORTED_QUEUES),
     }
     if missing:
         body["missing_queues"] = missing
