@@ -153,7 +153,10 @@ EXPORT = CORPUS
 # Sources, watchlists and alerts (routes/sources.py, routes/watchlists.py): stored in the archive.
 MONITOR = CORPUS
 MONITOR_ITEM = CORPUS_ITEM
-MONITOR_CREATE = problems(*_CORPUS, 409)
+# Those that read a JSON body: 400 when it is not JSON, 413 past MAX_ARTICLE_BYTES.
+MONITOR_BODY = problems(*_CORPUS, 400, 413)
+MONITOR_ITEM_BODY = problems(*_CORPUS, 400, 404, 413)
+MONITOR_CREATE = problems(*_CORPUS, 400, 409, 413)
 READY: dict[int | str, dict[str, Any]] = {
     200: {"model": Readiness, "description": "Redis answers and every queue has a consumer"},
     503: {"model": Readiness, "description": "Redis is down or some queue has no consumer"},

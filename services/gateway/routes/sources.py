@@ -96,7 +96,7 @@ def get_source(source_id: str, services: ServicesDep, owner: Owner) -> Source:
     return found
 
 
-@router.patch("/sources/{source_id}", response_model=Source, responses=openapi.MONITOR_ITEM)
+@router.patch("/sources/{source_id}", response_model=Source, responses=openapi.MONITOR_ITEM_BODY)
 def change_source(
     source_id: str, change: SourcePatch, services: ServicesDep, owner: Owner
 ) -> Source:

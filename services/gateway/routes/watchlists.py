@@ -61,7 +61,9 @@ def _check_webhook(url: str | None, services: Services) -> None:
             ) from exc
 
 
-@router.post("/watchlists", status_code=201, response_model=Watchlist, responses=openapi.MONITOR)
+@router.post(
+    "/watchlists", status_code=201, response_model=Watchlist, responses=openapi.MONITOR_BODY
+)
 async def add_watchlist(spec: WatchlistCreate, services: ServicesDep, owner: Owner) -> Watchlist:
     """Save a query; from now on every newly archived article that matches it raises an alert."""
     url = str(spec.webhook_url) if spec.webhook_url else None
@@ -94,7 +96,7 @@ def get_watchlist(watchlist_id: str, services: ServicesDep, owner: Owner) -> Wat
 
 
 @router.patch(
-    "/watchlists/{watchlist_id}", response_model=Watchlist, responses=openapi.MONITOR_ITEM
+    "/watchlists/{watchlist_id}", response_model=Watchlist, responses=openapi.MONITOR_ITEM_BODY
 )
 async def change_watchlist(
     watchlist_id: str, change: WatchlistPatch, services: ServicesDep, owner: Owner
