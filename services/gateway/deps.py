@@ -9,8 +9,9 @@ from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
 from sqlalchemy import Engine
 
+from services.gateway.limits import check_query_rate
 from services.gateway.store import ArticleStore
-from services.gateway.tenancy import authenticate
+from services.gateway.tenancy import authenticate, rate_client
 from shared.settings import Settings
 
 
@@ -42,3 +43,12 @@ def get_owner(
 
 
 Owner = Annotated[str | None, Depends(get_owner)]
+
+
+def limit_queries(
+    request: Request, services: Annotated[Services, Depends(get_services)], owner: Owner
+) -> None:
+    """Every read of the archive (search, entities, stories, export) and every change to sources
+    and watchlists counts against the caller's QUERY_RATE_LIMIT_PER_MINUTE."""
+    address = request.client.host if request.client else "unknown"
+    check_query_rate(services.redis, services.settings, rate_client(owner, address))

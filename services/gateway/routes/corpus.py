@@ -7,14 +7,12 @@ its thread pool, so a slow query never blocks the event loop.
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 
 from services.gateway import openapi
 from services.gateway.corpus import entities, search, storylist
-from services.gateway.deps import Owner, Services, get_services
-from services.gateway.limits import check_query_rate
+from services.gateway.deps import Owner, Services, get_services, limit_queries
 from services.gateway.problems import Problem
-from services.gateway.tenancy import rate_client
 from shared.models.corpus import (
     MAX_PAGE,
     ArticleFilters,
@@ -27,12 +25,6 @@ from shared.models.corpus import (
 )
 
 ServicesDep = Annotated[Services, Depends(get_services)]
-
-
-def limit_queries(request: Request, services: ServicesDep, owner: Owner) -> None:
-    """Every corpus read counts against the caller's query budget (QUERY_RATE_LIMIT_PER_MINUTE)."""
-    address = request.client.host if request.client else "unknown"
-    check_query_rate(services.redis, services.settings, rate_client(owner, address))
 
 
 router = APIRouter(tags=["corpus"], dependencies=[Depends(limit_queries)])

@@ -8,8 +8,7 @@ from fastapi.responses import StreamingResponse
 
 from services.gateway import openapi
 from services.gateway.corpus.export import export_lines
-from services.gateway.deps import Owner, Services, get_services
-from services.gateway.routes.corpus import limit_queries
+from services.gateway.deps import Owner, Services, get_services, limit_queries
 from shared.models.corpus import ArticleFilters, ExportFormat
 
 router = APIRouter(tags=["corpus"], dependencies=[Depends(limit_queries)])

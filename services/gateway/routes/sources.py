@@ -7,17 +7,14 @@ for a poll now. Sources are stored in the archive database and scoped to the cal
 from datetime import UTC, datetime
 from typing import Annotated
 
-import httpx
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from services.gateway import openapi
-from services.gateway.deps import Owner, Services, get_services
-from services.gateway.limits import check_query_rate
+from services.gateway.deps import Owner, Services, get_services, limit_queries
 from services.gateway.monitor import items, sources
+from services.gateway.outbound import refuse_private_url
 from services.gateway.problems import Problem
-from services.gateway.tenancy import rate_client
-from shared.addresses import AddressRefused, checked_addresses
 from shared.models.sources import FeedItemRecord, Source, SourceCreate, SourcePatch
 from shared.names import TASK_SOURCE_POLL
 
@@ -25,34 +22,19 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 MAX_ITEMS_PAGE = 200
 
 
-def limit_requests(request: Request, services: ServicesDep, owner: Owner) -> None:
-    address = request.client.host if request.client else "unknown"
-    check_query_rate(services.redis, services.settings, rate_client(owner, address))
-
-
-router = APIRouter(tags=["sources"], dependencies=[Depends(limit_requests)])
+router = APIRouter(tags=["sources"], dependencies=[Depends(limit_queries)])
 
 
 def _not_found(source_id: str) -> Problem:
     return Problem(404, "Not found", f"no source with id {source_id!r}")
 
 
-def _check_address(url: str, services: Services) -> None:
-    """Refuse a feed on a private address at once, rather than at every poll (the fetcher
-    checks again, at each hop, when it polls)."""
-    try:
-        checked_addresses(httpx.URL(url), services.settings.allow_private_urls)
-    except AddressRefused as exc:
-        if not exc.retryable:
-            raise Problem(
-                422, "Invalid source", str(exc), [{"field": "body.url", "reason": str(exc)}]
-            ) from exc
-
-
 @router.post("/sources", status_code=201, response_model=Source, responses=openapi.MONITOR_CREATE)
 async def add_source(spec: SourceCreate, services: ServicesDep, owner: Owner) -> Source:
     """Follow an RSS 2.0, Atom or JSON Feed URL, or a news sitemap; its first poll is due now."""
-    await run_in_threadpool(_check_address, str(spec.url), services)
+    await run_in_threadpool(
+        refuse_private_url, str(spec.url), services.settings, "body.url", "Invalid source"
+    )
     return await run_in_threadpool(_create, spec, services, owner or "")
 
 

@@ -8,29 +8,21 @@ there signed like a callback (docs/monitoring.md).
 from datetime import UTC, datetime
 from typing import Annotated
 
-import httpx
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from services.gateway import openapi
-from services.gateway.deps import Owner, Services, get_services
-from services.gateway.limits import check_query_rate
+from services.gateway.deps import Owner, Services, get_services, limit_queries
 from services.gateway.monitor import alerts, watchlists
+from services.gateway.outbound import refuse_private_url
 from services.gateway.problems import Problem
-from services.gateway.tenancy import rate_client
-from shared.addresses import AddressRefused, checked_addresses
 from shared.models.corpus import MAX_PAGE, DateOrTime
 from shared.models.watchlists import AlertPage, Watchlist, WatchlistCreate, WatchlistPatch
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def limit_requests(request: Request, services: ServicesDep, owner: Owner) -> None:
-    address = request.client.host if request.client else "unknown"
-    check_query_rate(services.redis, services.settings, rate_client(owner, address))
-
-
-router = APIRouter(tags=["watchlists"], dependencies=[Depends(limit_requests)])
+router = APIRouter(tags=["watchlists"], dependencies=[Depends(limit_queries)])
 
 
 def _not_found(watchlist_id: str) -> Problem:
@@ -49,16 +41,7 @@ def _check_webhook(url: str | None, services: Services) -> None:
             reason,
             [{"field": "body.webhook_url", "reason": reason}],
         )
-    try:
-        checked_addresses(httpx.URL(url), services.settings.allow_private_urls)
-    except AddressRefused as exc:
-        if not exc.retryable:
-            raise Problem(
-                422,
-                "Invalid webhook",
-                str(exc),
-                [{"field": "body.webhook_url", "reason": str(exc)}],
-            ) from exc
+    refuse_private_url(url, services.settings, "body.webhook_url", "Invalid webhook")
 
 
 @router.post(
