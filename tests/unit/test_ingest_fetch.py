@@ -5,7 +5,6 @@ import gzip
 import http.server
 import ipaddress
 import socket
-import threading
 import time
 import tracemalloc
 import zlib
@@ -17,6 +16,7 @@ import pytest
 
 from services.ingest.fetch import FetchError, decode_body, fetch_url, is_public_address
 from shared.settings import Settings
+from tests.loopback import serving
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "hamburg-flood-walls.html"
 ALLOW = Settings(allow_private_urls=True)
@@ -103,13 +103,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(Handler) as address:
+        yield address
 
 
 def fetch_error(url: str, settings: Settings) -> FetchError:

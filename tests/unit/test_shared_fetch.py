@@ -3,7 +3,6 @@ Retry-After, caps and the time budget (the page-specific part is test_ingest_fet
 
 import contextlib
 import http.server
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -13,6 +12,7 @@ import pytest
 
 from shared.fetch import ANY_MEDIA_TYPE, FetchError, fetch, retry_after_seconds
 from shared.settings import Settings
+from tests.loopback import serving
 
 ALLOW = Settings(allow_private_urls=True)
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
@@ -72,13 +72,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(Handler) as address:
+        yield f"http://{address}"
 
 
 def test_a_fresh_fetch_returns_body_type_charset_and_validators(server: str) -> None:
