@@ -107,11 +107,11 @@ def poll(poller: Poller, source_id: str) -> PollReport:
         )
         return _finish(poller, row, started, outcome)
     counts = _Counts()
-    for item in page.items:
+    for position, item in enumerate(page.items):
         try:
             _handle(poller, row, page, item, counts)
         except SubmitRefused as exc:
-            counts.left = len(page.items) - (counts.new + counts.changed + counts.duplicates)
+            counts.left = len(page.items) - position  # this one and every one after it
             log.warning(
                 "source %s: %s; %d items left for the next poll", source_id, exc, counts.left
             )
