@@ -57,26 +57,29 @@ def archive_engine() -> Engine:
     return _engine
 
 
-def after_events(article_id: str, events: list[ArticleEvent]) -> None:
+def after_events(
+    article_id: str, events: list[ArticleEvent], result: ArticleResult | None = None
+) -> None:
     """A run that just ended ``done`` goes into the archive; then any ended run notifies its
     callback URL, through the ``callbacks`` queue (services/gateway/notifier.py), so a slow
-    receiver never holds up collection. Archived first: a receiver may search for it at once."""
+    receiver never holds up collection. Archived first: a receiver may search for it at once.
+    ``result`` is the record as just written, if the caller has it (else it is read again)."""
     for event in events:
         if event.type in ("done", "failed"):
             RUNS_FINISHED.labels(event.type).inc()
     if any(e.type == "done" for e in events):
-        archive_article(article_id)
+        archive_article(article_id, result)
     if any(e.type in ("done", "failed") for e in events):
-        send_callback(article_id)
+        send_callback(article_id, result)
 
 
-def archive_article(article_id: str) -> None:
+def archive_article(article_id: str, result: ArticleResult | None = None) -> None:
     """Write a finished article to the archive, then take it off the store's archive outbox.
 
     A database error leaves it there: the article is done and served from Redis meanwhile, and
     the sweeper archives it on a later pass (docs/reliability.md).
     """
-    result = store().get(article_id)
+    result = result or store().get(article_id)
     if result is not None and result.status == "done":
         # Injected faults strike the collect task only, never the sweeper's thread.
         strike = settings.fault_injection and app.current_task is not None
@@ -102,11 +105,11 @@ def fire_alerts(result: ArticleResult) -> list[int]:
         return alerts.fire(conn, _watch, result, datetime.now(UTC))
 
 
-def send_callback(article_id: str) -> None:
+def send_callback(article_id: str, result: ArticleResult | None = None) -> None:
     """Queue an ended run's callback, then take it off the store's outbox (where the run's end
     put it). A collector that dies in between leaves it there, and the sweeper sends it again;
     the callback task's per-run marker keeps a second send to one delivery."""
-    result = store().get(article_id)
+    result = result or store().get(article_id)
     if result is not None and result.status in ("done", "failed") and result.callback_url:
         # Injected faults strike the collect task only, never the sweeper's thread.
         strike = settings.fault_injection and app.current_task is not None
@@ -167,11 +170,16 @@ def _stop_sweeper(**_: Any) -> None:
 def collect(self: Task, payload: dict[str, Any]) -> str:
     outcome = StageOutcome.model_validate(payload)
 
+    merged: list[ArticleResult] = []
+
     def change(result: ArticleResult) -> Any:
-        return merge_outcome(result, outcome, datetime.now(UTC))
+        updated, events = merge_outcome(result, outcome, datetime.now(UTC))
+        merged[:] = [updated]
+        return updated, events
 
     events = store().update(outcome.article_id, change)
-    after_events(outcome.article_id, events)
+    # The record just written, so the archive and the callback need not read and parse it again.
+    after_events(outcome.article_id, events, merged[0] if events else None)
     if not events:
         log.info(
             "ignored %s outcome for %s (stale, duplicate or unknown)",

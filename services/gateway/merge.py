@@ -32,7 +32,9 @@ def merge_outcome(
     if result.stages[outcome.stage].status != "pending":
         return result, []
 
-    merged = result.model_copy(deep=True)
+    # A shallow copy with its own stages: fields are replaced below, never changed in place, so
+    # ``result`` stays as it was without deep-copying the whole extraction (0.5 ms a call).
+    merged = result.model_copy(update={"stages": dict(result.stages)})
     merged.stages[outcome.stage] = StageStatus(
         status=outcome.status,
         worker=outcome.worker,

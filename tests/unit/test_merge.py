@@ -99,3 +99,14 @@ def test_done_events_carry_no_error() -> None:
     for stage in ("ingest", "extraction", "summarization"):
         result, events = merge_outcome(result, outcome(stage), T0)
         assert all(e.error is None for e in events)
+
+
+def test_the_input_record_is_left_as_it_was() -> None:
+    """The merge copies shallowly (docs/performance.md); the record it was given must not change,
+    failures and the stages they skip included."""
+    before, _ = merge_outcome(record(), outcome("ingest"), T0)
+    snapshot = before.model_dump_json()
+    after, _ = merge_outcome(before, outcome("extraction", failed=True), T0 + timedelta(seconds=1))
+    assert before.model_dump_json() == snapshot
+    assert after.stages["extraction"].status == "failed"
+    assert before.stages["extraction"].status == "pending"

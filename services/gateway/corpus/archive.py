@@ -17,6 +17,7 @@ from sqlalchemy import (
     Engine,
     Row,
     and_,
+    bindparam,
     delete,
     func,
     insert,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.sql.elements import BindParameter
 
 from services.gateway.corpus import fulltext, stories
 from services.gateway.corpus.rows import ArchiveRows, article_rows, as_utc, restored
@@ -43,7 +45,6 @@ from shared.models import ArticleResult
 log = logging.getLogger(__name__)
 WRITE_ATTEMPTS = 5
 REINDEX_BATCH = 500
-RECOUNT_CHUNK = 200  # roll-up rows recomputed per statement (bounded OR lists)
 ROLLUP_LOCK_SPACE = 7_215_502  # PostgreSQL advisory locks of the roll-ups (migrations use another)
 # Columns of ``articles`` that rows.py derives from the result (all but identity and text).
 DERIVED_COLUMNS = ("dated_at", "day", "minhash", "story_keys", "story_terms", "summary")
@@ -225,52 +226,42 @@ def _recount(conn: Connection, touched: Iterable[tuple[str, str, date]]) -> None
             {"space": ROLLUP_LOCK_SPACE, "keys": sorted({f"{o}\x1f{k}" for o, k, _ in keys})},
         )
     d, e, t = entity_days.c, article_entities.c, entity_totals.c
-
-    def on_days(cols: Any, chunk: list[tuple[str, str, date]]) -> Any:
-        return or_(*(and_(cols.owner == o, cols.key == k, cols.day == day) for o, k, day in chunk))
-
-    def on_keys(cols: Any, chunk: list[tuple[str, str]]) -> Any:
-        return or_(*(and_(cols.owner == o, cols.key == k) for o, k in chunk))
-
-    for start in range(0, len(keys), RECOUNT_CHUNK):
-        chunk = keys[start : start + RECOUNT_CHUNK]
-        conn.execute(delete(entity_days).where(on_days(d, chunk)))
-        by_day = (
-            select(
-                e.owner,
-                e.key,
-                e.day,
-                func.min(e.type),
-                func.min(e.name),
-                func.count(),
-                func.sum(e.mentions),
-            )
-            .where(on_days(e, chunk))
-            .group_by(e.owner, e.key, e.day)
+    # One statement run for every key (executemany): compiled once and cached, each run an index
+    # lookup. An OR of ANDs over the keys was built and compiled afresh per write (most of an
+    # archive write's CPU), and a row-value IN made SQLite scan the whole table.
+    owner: BindParameter[str] = bindparam("owner")
+    key: BindParameter[str] = bindparam("key")
+    day: BindParameter[date] = bindparam("day")
+    days = [{"owner": o, "key": k, "day": when} for o, k, when in keys]
+    conn.execute(delete(entity_days).where(d.owner == owner, d.key == key, d.day == day), days)
+    by_day = (
+        select(
+            e.owner,
+            e.key,
+            e.day,
+            func.min(e.type),
+            func.min(e.name),
+            func.count(),
+            func.sum(e.mentions),
         )
-        conn.execute(
-            insert(entity_days).from_select(
-                ["owner", "key", "day", "type", "name", "articles", "mentions"], by_day
-            )
+        .where(e.owner == owner, e.key == key, e.day == day)
+        .group_by(e.owner, e.key, e.day)
+    )
+    columns = ["owner", "key", "day", "type", "name", "articles", "mentions"]
+    conn.execute(insert(entity_days).from_select(columns, by_day), days)
+    pairs = [{"owner": o, "key": k} for o, k in sorted({(o, k) for o, k, _ in keys})]
+    conn.execute(delete(entity_totals).where(t.owner == owner, t.key == key), pairs)
+    all_time = (
+        select(
+            d.owner,
+            d.key,
+            func.min(d.type),
+            func.min(d.name),
+            func.sum(d.articles),
+            func.sum(d.mentions),
         )
-    owners_keys = sorted({(o, k) for o, k, _ in keys})
-    for start in range(0, len(owners_keys), RECOUNT_CHUNK):
-        pairs = owners_keys[start : start + RECOUNT_CHUNK]
-        conn.execute(delete(entity_totals).where(on_keys(t, pairs)))
-        all_time = (
-            select(
-                d.owner,
-                d.key,
-                func.min(d.type),
-                func.min(d.name),
-                func.sum(d.articles),
-                func.sum(d.mentions),
-            )
-            .where(on_keys(d, pairs))
-            .group_by(d.owner, d.key)
-        )
-        conn.execute(
-            insert(entity_totals).from_select(
-                ["owner", "key", "type", "name", "articles", "mentions"], all_time
-            )
-        )
+        .where(d.owner == owner, d.key == key)
+        .group_by(d.owner, d.key)
+    )
+    columns = ["owner", "key", "type", "name", "articles", "mentions"]
+    conn.execute(insert(entity_totals).from_select(columns, all_time), pairs)

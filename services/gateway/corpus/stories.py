@@ -21,8 +21,20 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from services.gateway.corpus.rows import StoryFeatures, as_utc, unpack_signature
 from services.gateway.corpus.tables import article_bands, article_entities, articles, stories
@@ -109,21 +121,28 @@ def best_match(
     return max(scored, key=lambda s: (s[0], s[1], -s[2].timestamp(), -s[3]))[4]
 
 
+@cache
+def _same_band() -> Select[int]:
+    """Articles sharing a band with the given hashes: built once (building this OR afresh for
+    each archived article cost more CPU than running it)."""
+    b = article_bands.c
+    same_band = or_(*(and_(b.band == i, b.hash == bindparam(f"hash{i}")) for i in range(BANDS)))
+    return (
+        select(b.article_pk)
+        .where(b.owner == bindparam("owner"), same_band, b.article_pk != bindparam("pk"))
+        .distinct()
+        .limit(MAX_CANDIDATES)
+    )
+
+
 def _candidates(
     conn: Connection, pk: int, owner: str, when: datetime, features: StoryFeatures
 ) -> list[Candidate]:
     pks: set[int] = set()
     bands = band_hashes(features.signature)
     if bands:
-        same_band = or_(
-            *(and_(article_bands.c.band == b, article_bands.c.hash == h) for b, h in bands)
-        )
-        found = conn.execute(
-            select(article_bands.c.article_pk)
-            .where(article_bands.c.owner == owner, same_band, article_bands.c.article_pk != pk)
-            .distinct()
-            .limit(MAX_CANDIDATES)
-        )
+        params = {f"hash{band}": value for band, value in bands}
+        found = conn.execute(_same_band(), {"owner": owner, "pk": pk, **params})
         pks.update(int(p) for (p,) in found)
     if len(features.entities) >= EVENT_SHARED_ENTITIES:
         e = article_entities.c
