@@ -8,7 +8,7 @@ writers racing for one roll-up row make one of them fail on its key; the write i
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -24,10 +24,12 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    tuple_,
     update,
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.expression import Executable
 
 from services.gateway.corpus import fulltext, stories
 from services.gateway.corpus.rows import ArchiveRows, article_rows, as_utc, restored
@@ -226,42 +228,59 @@ def _recount(conn: Connection, touched: Iterable[tuple[str, str, date]]) -> None
             {"space": ROLLUP_LOCK_SPACE, "keys": sorted({f"{o}\x1f{k}" for o, k, _ in keys})},
         )
     d, e, t = entity_days.c, article_entities.c, entity_totals.c
-    # One statement run for every key (executemany): compiled once and cached, each run an index
-    # lookup. An OR of ANDs over the keys was built and compiled afresh per write (most of an
-    # archive write's CPU), and a row-value IN made SQLite scan the whole table.
-    owner: BindParameter[str] = bindparam("owner")
-    key: BindParameter[str] = bindparam("key")
-    day: BindParameter[date] = bindparam("day")
-    days = [{"owner": o, "key": k, "day": when} for o, k, when in keys]
-    conn.execute(delete(entity_days).where(d.owner == owner, d.key == key, d.day == day), days)
-    by_day = (
-        select(
-            e.owner,
-            e.key,
-            e.day,
-            func.min(e.type),
-            func.min(e.name),
-            func.count(),
-            func.sum(e.mentions),
-        )
-        .where(e.owner == owner, e.key == key, e.day == day)
-        .group_by(e.owner, e.key, e.day)
+    _per_key(conn, (d.owner, d.key, d.day), keys, lambda on: delete(entity_days).where(on))
+    by_day = select(
+        e.owner,
+        e.key,
+        e.day,
+        func.min(e.type),
+        func.min(e.name),
+        func.count(),
+        func.sum(e.mentions),
+    ).group_by(e.owner, e.key, e.day)
+    into_days = ["owner", "key", "day", "type", "name", "articles", "mentions"]
+    _per_key(
+        conn,
+        (e.owner, e.key, e.day),
+        keys,
+        lambda on: insert(entity_days).from_select(into_days, by_day.where(on)),
     )
-    columns = ["owner", "key", "day", "type", "name", "articles", "mentions"]
-    conn.execute(insert(entity_days).from_select(columns, by_day), days)
-    pairs = [{"owner": o, "key": k} for o, k in sorted({(o, k) for o, k, _ in keys})]
-    conn.execute(delete(entity_totals).where(t.owner == owner, t.key == key), pairs)
-    all_time = (
-        select(
-            d.owner,
-            d.key,
-            func.min(d.type),
-            func.min(d.name),
-            func.sum(d.articles),
-            func.sum(d.mentions),
-        )
-        .where(d.owner == owner, d.key == key)
-        .group_by(d.owner, d.key)
+    pairs = sorted({(o, k) for o, k, _ in keys})
+    _per_key(conn, (t.owner, t.key), pairs, lambda on: delete(entity_totals).where(on))
+    all_time = select(
+        d.owner,
+        d.key,
+        func.min(d.type),
+        func.min(d.name),
+        func.sum(d.articles),
+        func.sum(d.mentions),
+    ).group_by(d.owner, d.key)
+    into_totals = ["owner", "key", "type", "name", "articles", "mentions"]
+    _per_key(
+        conn,
+        (d.owner, d.key),
+        pairs,
+        lambda on: insert(entity_totals).from_select(into_totals, all_time.where(on)),
     )
-    columns = ["owner", "key", "type", "name", "articles", "mentions"]
-    conn.execute(insert(entity_totals).from_select(columns, all_time), pairs)
+
+
+def _per_key(
+    conn: Connection,
+    columns: tuple[ColumnElement[Any], ...],
+    rows: Sequence[tuple[Any, ...]],
+    statement: Callable[[ColumnElement[bool]], Executable],
+) -> None:
+    """Run ``statement`` for the rows whose ``columns`` equal one of ``rows``, as one statement
+    SQLAlchemy compiles once and caches whatever the number of rows. PostgreSQL: one row-value
+    ``IN`` (a bitmap OR over the index; one round trip). SQLite: the statement with one row's
+    parameters, run for every row (``executemany``: an index lookup each; SQLite scans the whole
+    table for a row-value ``IN``, and has no round trips to save). An ``OR`` of ``AND``s over the
+    rows, as before, was built and compiled afresh per write: most of an archive write's CPU."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(statement(tuple_(*columns).in_(rows)))
+        return
+    names = [f"k{i}" for i in range(len(columns))]
+    on = and_(*(column == bindparam(name) for column, name in zip(columns, names, strict=True)))
+    conn.execute(statement(on), [dict(zip(names, row, strict=True)) for row in rows])
