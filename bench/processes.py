@@ -9,14 +9,6 @@ from dataclasses import dataclass, field
 import psutil
 
 
-def _tree(pid: int) -> list[psutil.Process]:
-    try:
-        root = psutil.Process(pid)
-        return [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return []
-
-
 def _children_by_parent() -> dict[int, list[psutil.Process]]:
     children: dict[int, list[psutil.Process]] = {}
     for process in psutil.process_iter(["ppid"]):
@@ -38,9 +30,10 @@ def _descendants(pid: int, children: dict[int, list[psutil.Process]]) -> list[ps
 def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
     """User + system CPU seconds so far of each service's process tree."""
     totals: dict[str, float] = {}
+    children = _children_by_parent()
     for name, pid in pids.items():
         total = 0.0
-        for process in _tree(pid):
+        for process in _descendants(pid, children):
             try:
                 times = process.cpu_times()
             except psutil.NoSuchProcess:
