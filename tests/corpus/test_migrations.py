@@ -9,7 +9,7 @@ from pathlib import Path
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
 
 from services.gateway.corpus.database import alembic_config, connect, current_revision, upgrade
 from services.gateway.corpus.tables import metadata
@@ -50,6 +50,20 @@ def test_concurrent_upgrades_all_succeed(archive_url: str) -> None:
         assert f"revision {HEAD}" in out
     engine = connect(archive_url)
     assert set(inspect(engine).get_table_names()) >= TABLES
+    engine.dispose()
+
+
+def test_every_revision_runs_under_one_lock(archive_url: str) -> None:
+    """The lock that serialises migrating processes is the transaction's: were it committed
+    between revisions, a second process could read the half-migrated version and replay the
+    later revisions on top of the first's (a race the concurrent test above only sometimes
+    catches)."""
+    engine = connect(archive_url)
+    commits: list[object] = []
+    event.listen(engine, "commit", commits.append)
+    upgrade(engine)
+    assert current_revision(engine) == HEAD
+    assert len(commits) == 1
     engine.dispose()
 
 
