@@ -10,8 +10,9 @@ train half, docs/extraction.md):
   name as a whole leaves the place ("East Texas" -> "Texas", but "South Charleston" stays);
 - ``demonyms``: a nationality word ("Russian", "Israelis") names its country;
 - ``embedded``: a known place opening a longer name ("Ohio" in "Ohio Department of
-  Transportation", "Henderson County" in "Henderson County Jail", "Texas" in "Texas-based") is
-  a toponym, unless the next word makes the whole a place of its own ("Washington Drive");
+  Transportation", "Henderson County" in "Henderson County Jail", "Texas" in "Texas-based",
+  "Florida" in "Florida Highway Patrol", "Nashville" in "Metro Nashville Police") is a
+  toponym, unless the next word makes the whole a place of its own ("Washington Drive");
 - ``retype``: an ORG, PERSON or PRODUCT entity whose every mention is exactly a known place is
   a toponym (a city read as its team or council, a town read as a person).
 
@@ -40,11 +41,18 @@ GEOGRAPHIC_HEADS = frozenset(
     hill hills ridge falls springs beach park forest canyon gulf sea ocean coast peninsula
     desert county parish heights estates station side end""".split()  # noqa: SIM905
 )
+# Head words that make "<place> <word>" a road or forest only at the end of a name: with more
+# words after them they name that place's agency ("Florida Highway Patrol", "Texas Forest
+# Service"), and the place opens the name.
+AGENCY_HEADS = frozenset({"highway", "hwy", "interstate", "route", "forest"})
 COMPASS = frozenset(
     """north south east west northern southern eastern western central northeast northwest
     southeast southwest northeastern northwestern southeastern southwestern upper
     lower""".split()  # noqa: SIM905
 )
+# Words that may open a name before the place it is about ("Western Pennsylvania Kennel
+# Association", "Metro Nashville Police", "Downtown Cleveland Alliance").
+OPENERS = COMPASS | {"the", "metro", "greater", "downtown"}
 # Words after a place that make the name a local body or office of that place ("Athens Police
 # Department", "Stamford Mayor Dan Malloy", "Kanawha Circuit Court"): the opening words are
 # the place even when nothing else in the article locates it (places.civic).
@@ -150,9 +158,9 @@ def _embedded(
     -> "Ohio")."""
     words = [(start + m.start(), start + m.end()) for m in _WORD.finditer(text[start:end])]
     found = _opening(text, words, gazetteer, context, civic)
-    if found is None and words and text[words[0][0] : words[0][1]].lower() in COMPASS:
-        # "Western Pennsylvania Kennel Association" -> "Pennsylvania"; "West Virginia ..." was
-        # found whole above.
+    if found is None and words and text[words[0][0] : words[0][1]].lower() in OPENERS:
+        # "Western Pennsylvania Kennel Association" -> "Pennsylvania", "Metro Nashville" ->
+        # "Nashville"; "West Virginia ..." was found whole above.
         found = _opening(text, words[1:], gazetteer, context, civic)
     return found or _after_of(text, start, end, gazetteer, context)
 
@@ -172,7 +180,8 @@ def _opening(
         if text[e : words[n][0]].strip() not in ("", "-", "–") or not name[0].isupper():
             continue
         rest = text[words[n][0] : words[n][1]].rstrip(".").lower()
-        if rest in GEOGRAPHIC_HEADS and not name.endswith(_ADMIN_SUFFIXES):
+        agency = rest in AGENCY_HEADS and n + 1 < len(words)
+        if rest in GEOGRAPHIC_HEADS and not name.endswith(_ADMIN_SUFFIXES) and not agency:
             continue
         if name.lower() in COMPASS:
             continue
@@ -188,7 +197,7 @@ def _opening(
 
 # Words after a town that say it is one: "Hanover police", "Chicopee residents".
 _LOCAL_CUE = re.compile(r"\s+(?:police|residents|officials)\b")
-_LOCATIVE = re.compile(r"\b(?:in|near|from|outside|to)\s+$", re.IGNORECASE)
+_LOCATIVE = re.compile(r"\b(?:in|near|from|outside|to|of)\s+$", re.IGNORECASE)
 _OF = re.compile(r"\s(?:of|in)\s+(?:the\s+)?")
 
 
@@ -344,11 +353,11 @@ def _untyped(
     patterns: bool = False,
 ) -> list[Toponym]:
     """Capitalised names no entity covers that name a place the article supports (a town in
-    a region the article names), after a locative preposition ("in Hurricane") or as an
-    all-caps dateline ("HURRICANE, W.Va. -"). With ``patterns`` (places.patterns), also a
-    major town or one the article supports before "police" or "residents" ("Hanover police"),
-    and a state's abbreviation after "<Town>, " or a party letter ("Kansas City, Kan.",
-    "D-S.C."), see _qualifiers."""
+    a region the article names), after a locative preposition ("in Hurricane", "Jane Roe of
+    Hurricane") or as an all-caps dateline ("HURRICANE, W.Va. -"). With ``patterns``
+    (places.patterns), also a major town or one the article supports before "police" or
+    "residents" ("Hanover police"), and a state's abbreviation after "<Town>, " or a party letter
+    ("Kansas City, Kan.", "D-S.C."), see _qualifiers."""
     found = []
     for m in _CAPITALISED.finditer(text):
         if covered.overlaps(m.start(), m.end()):

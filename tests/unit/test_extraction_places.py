@@ -222,3 +222,34 @@ def test_town_cues_and_state_abbreviations_without_entities(gazetteer: Gazetteer
     assert {"Hanover", "Kansas City", "Kan."} <= names
     off = geocode(entities, gazetteer, text, frozenset({"places.patterns"}))
     assert {m.text for p in off for m in p.mentions} == {"Kansas City"}
+
+
+def test_a_town_after_a_residents_name_and_of_is_a_toponym(gazetteer: Gazetteer) -> None:
+    text = "Firefighters from Dallas, Texas, were joined by Jane Roe of Grand Prairie on Monday."
+    entities = _entities(text, ("Dallas", "GPE"), ("Texas", "GPE"), ("Jane Roe", "PERSON"))
+    places = _by_name(geocode(entities, gazetteer, text))
+    assert _km(places["Grand Prairie"], 32.75, -97.0) < 30  # Texas's, with no entity for it
+    off = geocode(entities, gazetteer, text, frozenset({"places.untyped"}))
+    assert "Grand Prairie" not in _by_name(off)
+
+
+def test_a_state_opening_a_highway_agencys_name_is_a_toponym(gazetteer: Gazetteer) -> None:
+    text = "The Florida Highway Patrol closed Main Street Bridge near Tampa."
+    entities = _entities(
+        text, ("Florida Highway Patrol", "ORG"), ("Main Street Bridge", "FAC"), ("Tampa", "GPE")
+    )
+    names = {m.text for p in geocode(entities, gazetteer, text) for m in p.mentions}
+    assert "Florida" in names
+    assert "Main Street Bridge" in names and "Main" not in names  # a street word stays a street
+
+
+def test_a_place_after_metro_or_downtown_opens_the_name(gazetteer: Gazetteer) -> None:
+    text = "Metro Nashville Police and the Downtown Cleveland Alliance met in Ohio."
+    entities = _entities(
+        text,
+        ("Metro Nashville Police", "ORG"),
+        ("Downtown Cleveland Alliance", "ORG"),
+        ("Ohio", "GPE"),
+    )
+    names = {m.text for p in geocode(entities, gazetteer, text) for m in p.mentions}
+    assert {"Nashville", "Cleveland"} <= names
