@@ -13,6 +13,8 @@ train half, docs/extraction.md):
   Transportation", "Henderson County" in "Henderson County Jail", "Texas" in "Texas-based",
   "Florida" in "Florida Highway Patrol", "Nashville" in "Metro Nashville Police") is a
   toponym, unless the next word makes the whole a place of its own ("Washington Drive");
+- ``buildings``: a FAC name ending in a building word ("White House", "Hartford Hospital") is
+  not a toponym itself; only a place inside it is, as for an ORG ("Hartford");
 - ``retype``: an ORG, PERSON or PRODUCT entity whose every mention is exactly a known place is
   a toponym (a city read as its team or council, a town read as a person).
 
@@ -31,6 +33,13 @@ from services.extraction.intervals import Intervals
 from shared.models import Entity, Mention
 
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+# Last words that make a FAC name a building, which is not a toponym ("White House", "City
+# Hall", "Hartford Hospital"): such a name counts only through a place inside it, as an ORG's
+# does ("Hartford").
+BUILDING_WORDS = frozenset(
+    """house hall center centre building hospital church school college university library
+    museum stadium arena hotel inn tower mall airport""".split()  # noqa: SIM905
+)
 _RETYPABLE = frozenset({"ORG", "PERSON", "PRODUCT", "NORP", "EVENT", "WORK_OF_ART"})
 # Head words that make "<place> <word>" a place in its own right (a street, a water body ...),
 # so the whole span, not the place inside it, is the toponym.
@@ -49,6 +58,10 @@ COMPASS = frozenset(
     """north south east west northern southern eastern western central northeast northwest
     southeast southwest northeastern northwestern southeastern southwestern upper
     lower""".split()  # noqa: SIM905
+)
+MONTHS = frozenset(
+    """january february march april may june july august september october november
+    december""".split()  # noqa: SIM905
 )
 # Words that may open a name before the place it is about ("Western Pennsylvania Kennel
 # Association", "Metro Nashville Police", "Downtown Cleveland Alliance").
@@ -255,8 +268,9 @@ def find_toponyms(
         add(*inner, None, country)
         return True
 
+    buildings = "places.buildings" not in disabled
     for entity in entities:
-        if entity.type in PLACE_TYPES:
+        if entity.type in PLACE_TYPES and not (buildings and _building(entity)):
             for m in entity.mentions:
                 spans = [(m.start, m.end)]
                 if "places.spans" not in disabled:
@@ -300,7 +314,11 @@ def find_toponyms(
 
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b|\b[A-Z]{3,}(?: [A-Z]{3,})*\b")
-_DATELINE = re.compile(r"\s*(?:,[^.\n]{0,20})?\s*(?:—|–|-|--)\s")
+# After an all-caps place: an optional ", State" (abbreviated or not), an optional agency in
+# parentheses, and a dash ("CARTHAGE, N.C. (AP) -", "COLUMBIA --- ").
+_DATELINE = re.compile(
+    r"\s*(?:, ?[A-Z][\w.]*(?: [A-Z][\w.]*)?)?\s*(?:\([A-Za-z.]+\)\s*)?(?:—|–|-{1,3})\s"
+)
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”]|\n)\s*$")
 
 
@@ -354,15 +372,18 @@ def _untyped(
 ) -> list[Toponym]:
     """Capitalised names no entity covers that name a place the article supports (a town in
     a region the article names), after a locative preposition ("in Hurricane", "Jane Roe of
-    Hurricane") or as an all-caps dateline ("HURRICANE, W.Va. -"). With ``patterns``
-    (places.patterns), also a major town or one the article supports before "police" or
-    "residents" ("Hanover police"), and a state's abbreviation after "<Town>, " or a party letter
-    ("Kansas City, Kan.", "D-S.C."), see _qualifiers."""
+    Hurricane"), or any town of the gazetteer as an all-caps dateline ("HURRICANE, W.Va. (AP)
+    -"). With ``patterns`` (places.patterns), also a major town or one the article supports
+    before "police" or "residents" ("Hanover police"), a state's abbreviation after "<Town>, "
+    or a party letter ("Kansas City, Kan.", "D-S.C."), see _qualifiers, and a supported town
+    after a party letter ("D-Charleston"), see _party_towns."""
     found = []
     for m in _CAPITALISED.finditer(text):
         if covered.overlaps(m.start(), m.end()):
             continue
         name = m.group()
+        if name.lower() in MONTHS:
+            continue  # "in March" is a date, not the town in Cambridgeshire
         dateline = name.isupper() and _DATELINE.match(text, m.end()) is not None
         located = _LOCATIVE.search(text, max(0, m.start() - 12), m.start()) is not None
         cued = patterns and _LOCAL_CUE.match(text, m.end()) is not None
@@ -376,10 +397,14 @@ def _untyped(
         ):
             continue
         candidates = gazetteer.candidates(name, alternates=False)
-        if any(c.feature != "country" and context.supports(c) for c in candidates):
+        if any(
+            (c.feature == "city" and dateline) or (c.feature != "country" and context.supports(c))
+            for c in candidates
+        ):
             found.append(Toponym(m.start(), m.end(), name, None))
     if patterns:
         found.extend(_qualifiers(text, gazetteer, covered))
+        found.extend(_party_towns(text, gazetteer, context, covered))
     return found
 
 
@@ -401,6 +426,28 @@ def _qualifiers(text: str, gazetteer: Gazetteer, covered: Intervals) -> list[Top
         ):
             found.append(Toponym(m.start(), m.end(), m.group(), None))
     return found
+
+
+# A legislator's home town after the party letter ("Rep. Wendell Gilliard, D-Charleston,").
+_PARTY_TOWN = re.compile(r"\b[DRI]-([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?=[,)])")
+
+
+def _party_towns(
+    text: str, gazetteer: Gazetteer, context: Context, covered: Intervals
+) -> list[Toponym]:
+    """Towns of the article's regions after a party letter that no entity covers."""
+    found = []
+    for m in _PARTY_TOWN.finditer(text):
+        if covered.overlaps(m.start(1), m.end(1)):
+            continue
+        candidates = gazetteer.candidates(m.group(1), alternates=False)
+        if any(c.feature == "city" and context.supports(c) for c in candidates):
+            found.append(Toponym(m.start(1), m.end(1), m.group(1), None))
+    return found
+
+
+def _building(entity: Entity) -> bool:
+    return entity.type == "FAC" and entity.name.split()[-1].lower() in BUILDING_WORDS
 
 
 def _civic_name(name: str, civic: bool) -> bool:

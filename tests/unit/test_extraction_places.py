@@ -253,3 +253,39 @@ def test_a_place_after_metro_or_downtown_opens_the_name(gazetteer: Gazetteer) ->
     )
     names = {m.text for p in geocode(entities, gazetteer, text) for m in p.mentions}
     assert {"Nashville", "Cleveland"} <= names
+
+
+def test_an_all_caps_dateline_with_state_and_agency_is_a_toponym(gazetteer: Gazetteer) -> None:
+    text = "CARTHAGE, N.C. (AP) - Investigators searched a home on Monday."
+    names = {m.text for p in geocode([], gazetteer, text) for m in p.mentions}
+    assert "CARTHAGE" in names
+    plain = "CARTHAGE was quiet on Monday."  # no dash after it: not a dateline
+    assert not geocode([], gazetteer, plain)
+
+
+def test_a_legislators_home_town_after_the_party_letter(gazetteer: Gazetteer) -> None:
+    text = "In South Carolina, Rep. Jane Roe, D-Charleston, backed the bill."
+    entities = _entities(text, ("South Carolina", "GPE"), ("Jane Roe", "PERSON"))
+    places = _by_name(geocode(entities, gazetteer, text))
+    assert _km(places["Charleston"], 32.78, -79.93) < 30  # South Carolina's, not West Virginia's
+    off = geocode(entities, gazetteer, text, frozenset({"places.patterns"}))
+    assert "Charleston" not in _by_name(off)
+
+
+def test_a_month_after_in_is_a_date_not_a_town(gazetteer: Gazetteer) -> None:
+    text = "Oxford, England, and Cambridge reported the figures in March."
+    entities = _entities(text, ("Oxford", "GPE"), ("England", "GPE"), ("Cambridge", "GPE"))
+    names = {m.text for p in geocode(entities, gazetteer, text) for m in p.mentions}
+    assert "Oxford" in names and "March" not in names
+
+
+def test_a_building_is_not_a_toponym_but_the_town_in_its_name_is(gazetteer: Gazetteer) -> None:
+    text = "Doctors at Hartford Hospital in Connecticut met White House staff."
+    entities = _entities(
+        text, ("Hartford Hospital", "FAC"), ("Connecticut", "GPE"), ("White House", "FAC")
+    )
+    names = {m.text for p in geocode(entities, gazetteer, text) for m in p.mentions}
+    assert "Hartford" in names and "Connecticut" in names
+    assert not {"Hartford Hospital", "White House"} & names
+    off = geocode(entities, gazetteer, text, frozenset({"places.buildings"}))
+    assert "White House" in {m.text for p in off for m in p.mentions}
