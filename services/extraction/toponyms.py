@@ -13,8 +13,8 @@ train half, docs/extraction.md):
   Transportation", "Henderson County" in "Henderson County Jail", "Texas" in "Texas-based",
   "Florida" in "Florida Highway Patrol", "Nashville" in "Metro Nashville Police") is a
   toponym, unless the next word makes the whole a place of its own ("Washington Drive");
-- ``buildings``: a FAC name ending in a building word ("White House", "Hartford Hospital") is
-  not a toponym itself; only a place inside it is, as for an ORG ("Hartford");
+- ``buildings``: a GPE/LOC/FAC name ending in a building word ("White House", "Hartford
+  Hospital") is not a toponym itself; only a place inside it is, as for an ORG ("Hartford");
 - ``retype``: an ORG, PERSON or PRODUCT entity whose every mention is exactly a known place is
   a toponym (a city read as its team or council, a town read as a person).
 
@@ -33,9 +33,9 @@ from services.extraction.intervals import Intervals
 from shared.models import Entity, Mention
 
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
-# Last words that make a FAC name a building, which is not a toponym ("White House", "City
-# Hall", "Hartford Hospital"): such a name counts only through a place inside it, as an ORG's
-# does ("Hartford").
+# Last words that make a place-typed name a building, which is not a toponym ("White House",
+# "City Hall", "Hartford Hospital"): such a name counts only through a place inside it, as an
+# ORG's does ("Hartford").
 BUILDING_WORDS = frozenset(
     """house hall center centre building hospital church school college university library
     museum stadium arena hotel inn tower mall airport""".split()  # noqa: SIM905
@@ -447,7 +447,8 @@ def _party_towns(
 
 
 def _building(entity: Entity) -> bool:
-    return entity.type == "FAC" and entity.name.split()[-1].lower() in BUILDING_WORDS
+    """Called for GPE/LOC/FAC names: the tagger types "White House" LOC as often as FAC."""
+    return entity.name.split()[-1].lower() in BUILDING_WORDS
 
 
 def _civic_name(name: str, civic: bool) -> bool:

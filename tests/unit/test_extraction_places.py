@@ -282,7 +282,7 @@ def test_a_month_after_in_is_a_date_not_a_town(gazetteer: Gazetteer) -> None:
 def test_a_building_is_not_a_toponym_but_the_town_in_its_name_is(gazetteer: Gazetteer) -> None:
     text = "Doctors at Hartford Hospital in Connecticut met White House staff."
     entities = _entities(
-        text, ("Hartford Hospital", "FAC"), ("Connecticut", "GPE"), ("White House", "FAC")
+        text, ("Hartford Hospital", "FAC"), ("Connecticut", "GPE"), ("White House", "LOC")
     )
     names = {m.text for p in geocode(entities, gazetteer, text) for m in p.mentions}
     assert "Hartford" in names and "Connecticut" in names
