@@ -428,7 +428,7 @@ def _qualifiers(text: str, gazetteer: Gazetteer, covered: Intervals) -> list[Top
     return found
 
 
-# A legislator's home town after the party letter ("Rep. Wendell Gilliard, D-Charleston,").
+# A legislator's home town after the party letter ("Rep. Jane Roe, D-Charleston,").
 _PARTY_TOWN = re.compile(r"\b[DRI]-([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?=[,)])")
 
 
