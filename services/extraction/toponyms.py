@@ -50,10 +50,9 @@ GEOGRAPHIC_HEADS = frozenset(
     hill hills ridge falls springs beach park forest canyon gulf sea ocean coast peninsula
     desert county parish heights estates station side end""".split()  # noqa: SIM905
 )
-# Head words that make "<place> <word>" a road or forest only at the end of a name: with more
-# words after them they name that place's agency ("Florida Highway Patrol", "Texas Forest
-# Service"), and the place opens the name.
-AGENCY_HEADS = frozenset({"highway", "hwy", "interstate", "route", "forest"})
+# Head words that make "<place> <word>" a road only at the end of a name: with more words after
+# them they name that place's agency ("Florida Highway Patrol"), and the place opens the name.
+AGENCY_HEADS = frozenset({"highway", "hwy", "interstate", "route"})
 COMPASS = frozenset(
     """north south east west northern southern eastern western central northeast northwest
     southeast southwest northeastern northwestern southeastern southwestern upper
