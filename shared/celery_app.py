@@ -1,5 +1,14 @@
-"""The one Celery app factory: every process gets the same deliberate settings (DESIGN §3)."""
+"""The one Celery app factory: every process gets the same deliberate settings (DESIGN §3).
 
+Each worker module builds its app in a ``create_app(settings)`` of its own, so a caller's settings
+reach every task; the module attribute ``app`` that ``celery --app MODULE`` reads is built from the
+environment on first use (``default_app``), never at import. Tasks are declared with
+``shared=False``: Celery otherwise hands a task to every app made later in the process, so a
+second app would run the first one's task, bound to the first one's settings.
+"""
+
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from celery import Celery
@@ -84,9 +93,29 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     }
 
 
-def make_celery(name: str, settings: Settings | None = None) -> Celery:
+class NewsflowCelery(Celery):  # type: ignore[misc]  # Celery ships no type hints
+    """A Celery app that carries the settings it was built from: its tasks and the process-wide
+    signal handlers (shared/stage.py, shared/observe.py) read them from ``task.app``."""
+
+    def __init__(self, name: str, settings: Settings) -> None:
+        super().__init__(name)
+        self.settings = settings
+        self.conf.update(celery_config(settings))
+
+
+def make_celery(name: str, settings: Settings) -> NewsflowCelery:
     install_log_redaction()  # every worker: no credentials from URLs in its log lines
     observe.install()  # JSON logs with the task's article and run ids; task metrics
-    app = Celery(name)
-    app.conf.update(celery_config(settings or get_settings()))
-    return app
+    return NewsflowCelery(name, settings)
+
+
+def settings_of(app: Celery) -> Settings:
+    """The settings ``app`` was built from; the environment's for an app built elsewhere."""
+    return app.settings if isinstance(app, NewsflowCelery) else get_settings()
+
+
+@cache
+def default_app(factory: Callable[[Settings], NewsflowCelery]) -> NewsflowCelery:
+    """The app ``celery --app MODULE`` runs: ``factory`` over the environment's settings, once
+    per process. A worker module's ``__getattr__`` calls it for ``app``."""
+    return factory(get_settings())

@@ -23,15 +23,16 @@ from celery.signals import (
     worker_process_init,
 )
 
-from shared.logs import article_id_var, configure_logging, run_id_var
+from shared.logs import LogFormat, article_id_var, configure_logging, run_id_var
 from shared.metrics.serve import empty_directory, serve_worker_metrics
 from shared.metrics.tasks import TASK_DURATION, TASK_FAILURES, TASK_RETRIES, stage_label
 from shared.names import TASK_CALLBACK
-from shared.settings import get_settings
+from shared.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 DISPATCH_UID: Final = "newsflow.observe"
 _service: list[str] = []  # the worker's node name (ingest@host -> ingest), known from celeryd_init
+_log_format: list[LogFormat] = []  # the worker app's LOG_FORMAT, also known from celeryd_init
 _server: list[WSGIServer] = []  # the main process's metrics server
 _started: dict[str, float] = {}  # task id -> monotonic start, in the pool process running it
 
@@ -55,12 +56,20 @@ def service_of(hostname: str) -> str:
     return hostname.split("@", 1)[0] or hostname
 
 
+def _settings(worker: Any) -> Settings:
+    """The settings of the app a worker (Celery's WorkController) runs (a NewsflowCelery carries
+    them; read by attribute, as shared/celery_app.py imports this module)."""
+    settings = getattr(getattr(worker, "app", None), "settings", None)
+    return settings if isinstance(settings, Settings) else get_settings()
+
+
 def _on_celeryd_init(sender: str | None = None, instance: Any = None, **_: Any) -> None:
     """Before the worker's start-up checks: its warnings (running as root) are log lines too,
     and in JSON mode the multi-line start-up banner is left out (one object per line)."""
     if sender:
         _service[:] = [service_of(str(sender))]
-    log_format = get_settings().log_format
+    log_format = _settings(instance).log_format
+    _log_format[:] = [log_format]
     configure_logging(_service[0] if _service else "celery", log_format)
     if log_format == "json" and instance is not None:
         instance.quiet = True
@@ -69,12 +78,13 @@ def _on_celeryd_init(sender: str | None = None, instance: Any = None, **_: Any) 
 def _on_setup_logging(loglevel: int | str | None = None, **_: Any) -> None:
     """Connected, so Celery installs no handlers of its own: every line goes through ours."""
     service = _service[0] if _service else "celery"
-    configure_logging(service, get_settings().log_format, loglevel or logging.INFO)
+    log_format = _log_format[0] if _log_format else get_settings().log_format
+    configure_logging(service, log_format, loglevel or logging.INFO)
 
 
-def _on_worker_init(**_: Any) -> None:
+def _on_worker_init(sender: Any = None, **_: Any) -> None:
     """In the worker's main process, before the pool starts: fresh counts, then serve them."""
-    settings = get_settings()
+    settings = _settings(sender)
     if settings.prometheus_multiproc_dir:
         empty_directory(Path(settings.prometheus_multiproc_dir))
     try:

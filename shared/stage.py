@@ -20,6 +20,7 @@ from celery.signals import task_failure
 from redis import Redis
 
 from shared import faults
+from shared.celery_app import settings_of
 from shared.deliveries import count_delivery, over_limit, should_requeue
 from shared.models import Document, Extraction, StageError, StageOutcome, Summary
 from shared.names import (
@@ -31,7 +32,6 @@ from shared.names import (
     Stage,
 )
 from shared.redact import redact_text
-from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
 StageResult = Document | Extraction | Summary
@@ -132,7 +132,7 @@ def _deliveries(task: Task) -> int:
             _redis(str(task.app.conf.broker_url)),
             task.request.id or "unknown",
             task.request.retries,
-            get_settings().result_expires_seconds,
+            settings_of(task.app).result_expires_seconds,
         )
     except Exception as exc:  # the broker blinked: give the message back, run it later
         raise Reject(f"cannot count this delivery: {exc}", requeue=True) from exc
@@ -160,7 +160,7 @@ def run_stage(
     Raises ``StageFailed`` after reporting a failure, and ``Reject(requeue=True)`` when the
     outcome could not be reported (the message is delivered again rather than acknowledged).
     """
-    settings = get_settings()
+    settings = settings_of(task.app)
     started_at = datetime.now(UTC)
     deliveries = _deliveries(task)
     result: StageResult | None = None

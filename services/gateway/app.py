@@ -12,8 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
-from services.gateway import openapi, problems
-from services.gateway.broker import app as celery_app
+from services.gateway import broker, openapi, problems
 from services.gateway.corpus.database import connect, upgrade
 from services.gateway.deps import Services
 from services.gateway.limits import BodySizeLimit
@@ -57,13 +56,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redis = Redis.from_url(settings.redis_url, socket_timeout=5, health_check_interval=30)
         aredis = AsyncRedis.from_url(settings.redis_url, health_check_interval=30)
         archive = connect(settings.database_url)
+        celery = broker.create_app(settings)
         await run_in_threadpool(migrate_if_reachable, archive)
         app.state.services = Services(
             settings=settings,
             redis=redis,
             aredis=aredis,
             store=ArticleStore(redis, settings.article_ttl_seconds),
-            celery=celery_app,
+            celery=celery,
             archive=archive,
         )
         # What start-up built (modules, models, pools) lives as long as the process: out of the
@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await aredis.aclose()
         redis.close()
         archive.dispose()
+        celery.close()
 
     app = FastAPI(
         title="Newsflow",

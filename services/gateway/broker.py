@@ -1,6 +1,7 @@
 """The gateway's side of Celery: send work by task name, read queue depths.
 
-Also the app Flower runs against (``celery -A services.gateway.broker flower``).
+The gateway builds its app from its own settings (app.py); the module attribute ``app`` is the
+one Flower runs against (``celery -A services.gateway.broker flower``), built on first use.
 """
 
 from collections.abc import Sequence
@@ -9,12 +10,21 @@ from typing import Final
 from celery import Celery
 from redis import Redis
 
-from shared.celery_app import make_celery
+from shared.celery_app import NewsflowCelery, default_app, make_celery
 from shared.models import IngestRequest
 from shared.names import QUEUE_CALLBACKS, QUEUE_RESULTS, QUEUE_SOURCES, STAGE_QUEUES, TASK_INGEST
-from shared.settings import get_settings
+from shared.settings import Settings
 
-app: Celery = make_celery("gateway", get_settings())
+
+def create_app(settings: Settings) -> NewsflowCelery:
+    """Sends only: the gateway runs no tasks."""
+    return make_celery("gateway", settings)
+
+
+def __getattr__(name: str) -> NewsflowCelery:
+    if name == "app":  # what ``celery --app services.gateway.broker flower`` watches
+        return default_app(create_app)
+    raise AttributeError(name)
 
 
 def send_ingest(celery: Celery, request: IngestRequest) -> str:

@@ -8,102 +8,102 @@ and the monitor's scheduler send ``alerts.deliver`` for a watchlist alert with a
 
 import logging
 from datetime import UTC, datetime
+from functools import cache
 
 from celery import Task
 from redis import Redis
-from sqlalchemy import Engine
 
 from services.gateway import callback_once
 from services.gateway.callback import CallbackError, deliver, notification
 from services.gateway.corpus.database import connect
 from services.gateway.monitor import alerts
 from services.gateway.store import ArticleStore
-from shared.celery_app import make_celery
+from shared.celery_app import NewsflowCelery, default_app, make_celery
 from shared.names import TASK_ALERT_DELIVER, TASK_CALLBACK
-from shared.settings import get_settings
+from shared.settings import Settings
 
 log = logging.getLogger(__name__)
-settings = get_settings()
-app = make_celery("callbacks", settings)
-_redis: Redis | None = None
-_engine: Engine | None = None
 MAX_BACKOFF_SECONDS = 300  # a receiver down for long is tried about every five minutes
-
-
-def redis() -> Redis:
-    global _redis
-    if _redis is None:
-        _redis = Redis.from_url(settings.redis_url, socket_timeout=10)
-    return _redis
-
-
-def archive_engine() -> Engine:
-    """Alerts live in the archive database (per process, never shared across a fork)."""
-    global _engine
-    if _engine is None:
-        _engine = connect(settings.database_url)
-    return _engine
 
 
 def backoff_seconds(retries: int) -> int:
     return int(min(MAX_BACKOFF_SECONDS, 5 * 2**retries))
 
 
-@app.task(name=TASK_CALLBACK, bind=True, max_retries=settings.callback_max_retries)
-def callback(self: Task, article_id: str, run_id: str) -> str:
-    """Deliver the done/failed notification of one run, at most once."""
-    client = redis()
-    if callback_once.finished(client, run_id):
-        return "skipped: already sent"
-    result = ArticleStore(client).get(article_id)
-    if result is None or result.run_id != run_id or not result.callback_url:
-        return "skipped"
-    # Longer than one delivery can take, so the lock never lapses while a delivery runs.
-    if not callback_once.claim(client, run_id, 2 * settings.callback_timeout_seconds + 5):
-        raise self.retry(countdown=int(settings.callback_timeout_seconds) + 1)
-    ttl = settings.article_ttl_seconds or settings.result_expires_seconds
-    try:
-        try:
-            status = deliver(result.callback_url, notification(result), settings)
-        except CallbackError as exc:
-            if exc.retryable and self.request.retries < (self.max_retries or 0):
-                raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
-            callback_once.finish(client, run_id, f"failed: {exc}", ttl)
-            log.warning("callback for %s given up: %s", article_id, exc)
-            return f"failed: {exc}"
-        callback_once.finish(client, run_id, f"delivered: {status}", ttl)
-        return f"delivered: {status}"
-    finally:
-        callback_once.release(client, run_id)
+def create_app(settings: Settings) -> NewsflowCelery:
+    app = make_celery("callbacks", settings)
+    # Made on first use, in the pool process that uses them (never shared across a fork).
+    redis = cache(lambda: Redis.from_url(settings.redis_url, socket_timeout=10))
+    archive_engine = cache(lambda: connect(settings.database_url))  # alerts live in the archive
 
-
-@app.task(name=TASK_ALERT_DELIVER, bind=True, max_retries=settings.alert_max_deliveries)
-def deliver_alert(self: Task, alert_id: int) -> str:
-    """POST one alert to its watchlist's webhook, signed like a callback; at least once (the
-    receiver dedupes on the alert id), and never two copies at the same time."""
-    with archive_engine().connect() as conn:
-        found = alerts.get(conn, alert_id)
-    if found is None:
-        return "skipped: gone"
-    alert, url = found
-    if alert.delivered_at is not None or url is None:
-        return "skipped: delivered or no webhook"
-    client = redis()
-    marker = f"alert-{alert_id}"
-    if not callback_once.claim(client, marker, 2 * settings.callback_timeout_seconds + 5):
-        raise self.retry(countdown=int(settings.callback_timeout_seconds) + 1)
-    try:
+    @app.task(
+        shared=False, name=TASK_CALLBACK, bind=True, max_retries=settings.callback_max_retries
+    )
+    def callback(self: Task, article_id: str, run_id: str) -> str:
+        """Deliver the done/failed notification of one run, at most once."""
+        client = redis()
+        if callback_once.finished(client, run_id):
+            return "skipped: already sent"
+        result = ArticleStore(client).get(article_id)
+        if result is None or result.run_id != run_id or not result.callback_url:
+            return "skipped"
+        # Longer than one delivery can take, so the lock never lapses while a delivery runs.
+        if not callback_once.claim(client, run_id, 2 * settings.callback_timeout_seconds + 5):
+            raise self.retry(countdown=int(settings.callback_timeout_seconds) + 1)
+        ttl = settings.article_ttl_seconds or settings.result_expires_seconds
         try:
-            status = deliver(url, alerts.notification(alert), settings)
-        except CallbackError as exc:
+            try:
+                status = deliver(result.callback_url, notification(result), settings)
+            except CallbackError as exc:
+                if exc.retryable and self.request.retries < (self.max_retries or 0):
+                    countdown = backoff_seconds(self.request.retries)
+                    raise self.retry(exc=exc, countdown=countdown) from exc
+                callback_once.finish(client, run_id, f"failed: {exc}", ttl)
+                log.warning("callback for %s given up: %s", article_id, exc)
+                return f"failed: {exc}"
+            callback_once.finish(client, run_id, f"delivered: {status}", ttl)
+            return f"delivered: {status}"
+        finally:
+            callback_once.release(client, run_id)
+
+    @app.task(
+        shared=False, name=TASK_ALERT_DELIVER, bind=True, max_retries=settings.alert_max_deliveries
+    )
+    def deliver_alert(self: Task, alert_id: int) -> str:
+        """POST one alert to its watchlist's webhook, signed like a callback; at least once (the
+        receiver dedupes on the alert id), and never two copies at the same time."""
+        with archive_engine().connect() as conn:
+            found = alerts.get(conn, alert_id)
+        if found is None:
+            return "skipped: gone"
+        alert, url = found
+        if alert.delivered_at is not None or url is None:
+            return "skipped: delivered or no webhook"
+        client = redis()
+        marker = f"alert-{alert_id}"
+        if not callback_once.claim(client, marker, 2 * settings.callback_timeout_seconds + 5):
+            raise self.retry(countdown=int(settings.callback_timeout_seconds) + 1)
+        try:
+            try:
+                status = deliver(url, alerts.notification(alert), settings)
+            except CallbackError as exc:
+                with archive_engine().begin() as conn:
+                    alerts.attempted(conn, alert_id, str(exc), datetime.now(UTC))
+                if exc.retryable and self.request.retries < (self.max_retries or 0):
+                    countdown = backoff_seconds(self.request.retries)
+                    raise self.retry(exc=exc, countdown=countdown) from exc
+                log.warning("alert %s given up: %s", alert_id, exc)
+                return f"failed: {exc}"
             with archive_engine().begin() as conn:
-                alerts.attempted(conn, alert_id, str(exc), datetime.now(UTC))
-            if exc.retryable and self.request.retries < (self.max_retries or 0):
-                raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
-            log.warning("alert %s given up: %s", alert_id, exc)
-            return f"failed: {exc}"
-        with archive_engine().begin() as conn:
-            alerts.attempted(conn, alert_id, None, datetime.now(UTC))
-        return f"delivered: {status}"
-    finally:
-        callback_once.release(client, marker)
+                alerts.attempted(conn, alert_id, None, datetime.now(UTC))
+            return f"delivered: {status}"
+        finally:
+            callback_once.release(client, marker)
+
+    return app
+
+
+def __getattr__(name: str) -> NewsflowCelery:
+    if name == "app":  # what ``celery --app services.gateway.notifier`` runs
+        return default_app(create_app)
+    raise AttributeError(name)

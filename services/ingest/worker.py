@@ -8,19 +8,11 @@ from celery.signals import worker_process_init
 from services.ingest.core import build_document
 from services.ingest.fetch import fetch_url
 from services.ingest.language import identifier
-from shared.celery_app import make_celery
+from shared.celery_app import NewsflowCelery, default_app, make_celery
 from shared.models import Document, IngestRequest, StageRequest
 from shared.names import TASK_EXTRACTION, TASK_INGEST, TASK_SUMMARIZATION
-from shared.settings import get_settings
+from shared.settings import Settings
 from shared.stage import ids_of, run_stage
-
-settings = get_settings()
-app = make_celery("ingest", settings)
-
-
-@worker_process_init.connect
-def _load_language_model(**_: Any) -> None:
-    identifier()
 
 
 def fan_out(task: Task, request: IngestRequest, document: Document) -> None:
@@ -34,14 +26,29 @@ def fan_out(task: Task, request: IngestRequest, document: Document) -> None:
         task.app.send_task(name, args=[message])
 
 
-@app.task(name=TASK_INGEST, bind=True, max_retries=settings.task_max_retries)
-def ingest_article(self: Task, payload: dict[str, Any]) -> str:
-    def produce() -> Document:
-        request = IngestRequest.model_validate(payload)
-        submission = request.submission
-        fetched = fetch_url(str(submission.url), settings) if submission.kind == "url" else None
-        document = build_document(request.article_id, submission, settings, fetched)
-        fan_out(self, request, document)
-        return document
+def create_app(settings: Settings) -> NewsflowCelery:
+    app = make_celery("ingest", settings)
 
-    return run_stage(self, "ingest", ids_of(payload), produce)
+    @worker_process_init.connect(weak=False)
+    def _load_language_model(**_: Any) -> None:
+        identifier()
+
+    @app.task(shared=False, name=TASK_INGEST, bind=True, max_retries=settings.task_max_retries)
+    def ingest_article(self: Task, payload: dict[str, Any]) -> str:
+        def produce() -> Document:
+            request = IngestRequest.model_validate(payload)
+            submission = request.submission
+            fetched = fetch_url(str(submission.url), settings) if submission.kind == "url" else None
+            document = build_document(request.article_id, submission, settings, fetched)
+            fan_out(self, request, document)
+            return document
+
+        return run_stage(self, "ingest", ids_of(payload), produce)
+
+    return app
+
+
+def __getattr__(name: str) -> NewsflowCelery:
+    if name == "app":  # what ``celery --app services.ingest.worker`` runs
+        return default_app(create_app)
+    raise AttributeError(name)

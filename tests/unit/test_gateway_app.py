@@ -111,3 +111,14 @@ def test_without_keys_a_made_up_key_buys_no_allowance_of_its_own(
             for n in range(3)
         ]
     assert codes == [202, 202, 429]
+
+
+def test_an_accepted_article_is_queued_on_the_redis_of_the_gateways_settings(
+    redis_server: RedisServer,
+) -> None:
+    """The gateway's Celery app is built from the settings it was given, not the environment's."""
+    test_client, redis = _app(redis_server)
+    with test_client as client:
+        accepted = client.post("/articles", json={"text": "The pier reopened on Tuesday."})
+    assert accepted.status_code == 202
+    assert redis.llen("ingest") == 1
