@@ -117,5 +117,17 @@ def settings_of(app: Celery) -> Settings:
 @cache
 def default_app(factory: Callable[[Settings], NewsflowCelery]) -> NewsflowCelery:
     """The app ``celery --app MODULE`` runs: ``factory`` over the environment's settings, once
-    per process. A worker module's ``__getattr__`` calls it for ``app``."""
+    per process."""
     return factory(get_settings())
+
+
+def module_app(factory: Callable[[Settings], NewsflowCelery]) -> Callable[[str], NewsflowCelery]:
+    """A module's ``__getattr__`` (PEP 562) whose ``app``, what ``celery --app MODULE`` reads, is
+    ``default_app(factory)``: built when first read, so importing the module builds nothing."""
+
+    def attribute(name: str) -> NewsflowCelery:
+        if name == "app":
+            return default_app(factory)
+        raise AttributeError(name)
+
+    return attribute

@@ -1,12 +1,14 @@
 """Celery shell of the extraction stage; the model loads once per worker process."""
 
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from celery import Task
 from celery.signals import worker_process_init
 
 from services.extraction.core import Pipeline, extract, load_pipeline
-from shared.celery_app import NewsflowCelery, default_app, make_celery
+from shared.celery_app import NewsflowCelery, make_celery, module_app
 from shared.models import Extraction, StageRequest
 from shared.names import TASK_EXTRACTION
 from shared.settings import Settings
@@ -15,12 +17,7 @@ from shared.stage import ids_of, run_stage
 
 def create_app(settings: Settings) -> NewsflowCelery:
     app = make_celery("extraction", settings)
-    loaded: list[Pipeline] = []
-
-    def pipeline() -> Pipeline:
-        if not loaded:
-            loaded.append(load_pipeline(settings))
-        return loaded[0]
+    pipeline: Callable[[], Pipeline] = cache(lambda: load_pipeline(settings))  # once per process
 
     @worker_process_init.connect(weak=False)
     def _load_model(**_: Any) -> None:
@@ -37,7 +34,4 @@ def create_app(settings: Settings) -> NewsflowCelery:
     return app
 
 
-def __getattr__(name: str) -> NewsflowCelery:
-    if name == "app":  # what ``celery --app services.extraction.worker`` runs
-        return default_app(create_app)
-    raise AttributeError(name)
+__getattr__ = module_app(create_app)  # ``app``, for ``celery --app``

@@ -10,7 +10,7 @@ from typing import Final
 from celery import Celery
 from redis import Redis
 
-from shared.celery_app import NewsflowCelery, default_app, make_celery
+from shared.celery_app import NewsflowCelery, make_celery, module_app
 from shared.models import IngestRequest
 from shared.names import QUEUE_CALLBACKS, QUEUE_RESULTS, QUEUE_SOURCES, STAGE_QUEUES, TASK_INGEST
 from shared.settings import Settings
@@ -21,10 +21,7 @@ def create_app(settings: Settings) -> NewsflowCelery:
     return make_celery("gateway", settings)
 
 
-def __getattr__(name: str) -> NewsflowCelery:
-    if name == "app":  # what ``celery --app services.gateway.broker flower`` watches
-        return default_app(create_app)
-    raise AttributeError(name)
+__getattr__ = module_app(create_app)  # ``app``, for ``celery --app``
 
 
 def send_ingest(celery: Celery, request: IngestRequest) -> str:

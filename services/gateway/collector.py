@@ -26,7 +26,7 @@ from services.gateway.monitor.watchlists import IndexCache
 from services.gateway.store import ArticleStore
 from services.gateway.sweeper import Sweeper
 from shared import faults
-from shared.celery_app import NewsflowCelery, default_app, make_celery
+from shared.celery_app import NewsflowCelery, make_celery, module_app
 from shared.metrics.tasks import RUNS_FINISHED
 from shared.models import ArticleEvent, ArticleResult, StageOutcome
 from shared.names import TASK_ALERT_DELIVER, TASK_CALLBACK, TASK_COLLECT
@@ -205,7 +205,4 @@ def create_app(settings: Settings) -> NewsflowCelery:
     return app
 
 
-def __getattr__(name: str) -> NewsflowCelery:
-    if name == "app":  # what ``celery --app services.gateway.collector`` runs
-        return default_app(create_app)
-    raise AttributeError(name)
+__getattr__ = module_app(create_app)  # ``app``, for ``celery --app``

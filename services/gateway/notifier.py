@@ -18,7 +18,7 @@ from services.gateway.callback import CallbackError, deliver, notification
 from services.gateway.corpus.database import connect
 from services.gateway.monitor import alerts
 from services.gateway.store import ArticleStore
-from shared.celery_app import NewsflowCelery, default_app, make_celery
+from shared.celery_app import NewsflowCelery, make_celery, module_app
 from shared.names import TASK_ALERT_DELIVER, TASK_CALLBACK
 from shared.settings import Settings
 
@@ -103,7 +103,4 @@ def create_app(settings: Settings) -> NewsflowCelery:
     return app
 
 
-def __getattr__(name: str) -> NewsflowCelery:
-    if name == "app":  # what ``celery --app services.gateway.notifier`` runs
-        return default_app(create_app)
-    raise AttributeError(name)
+__getattr__ = module_app(create_app)  # ``app``, for ``celery --app``

@@ -8,7 +8,7 @@ from celery.signals import worker_process_init
 from services.ingest.core import build_document
 from services.ingest.fetch import fetch_url
 from services.ingest.language import identifier
-from shared.celery_app import NewsflowCelery, default_app, make_celery
+from shared.celery_app import NewsflowCelery, make_celery, module_app
 from shared.models import Document, IngestRequest, StageRequest
 from shared.names import TASK_EXTRACTION, TASK_INGEST, TASK_SUMMARIZATION
 from shared.settings import Settings
@@ -48,7 +48,4 @@ def create_app(settings: Settings) -> NewsflowCelery:
     return app
 
 
-def __getattr__(name: str) -> NewsflowCelery:
-    if name == "app":  # what ``celery --app services.ingest.worker`` runs
-        return default_app(create_app)
-    raise AttributeError(name)
+__getattr__ = module_app(create_app)  # ``app``, for ``celery --app``

@@ -5,7 +5,7 @@ from typing import Any
 from celery import Task
 
 from services.summarization.core import summarize
-from shared.celery_app import NewsflowCelery, default_app, make_celery
+from shared.celery_app import NewsflowCelery, make_celery, module_app
 from shared.models import StageRequest, Summary
 from shared.names import TASK_SUMMARIZATION
 from shared.settings import Settings
@@ -28,7 +28,4 @@ def create_app(settings: Settings) -> NewsflowCelery:
     return app
 
 
-def __getattr__(name: str) -> NewsflowCelery:
-    if name == "app":  # what ``celery --app services.summarization.worker`` runs
-        return default_app(create_app)
-    raise AttributeError(name)
+__getattr__ = module_app(create_app)  # ``app``, for ``celery --app``

@@ -31,7 +31,7 @@ from services.gateway.problems import Problem
 from services.gateway.store import ArticleStore
 from services.gateway.submit import submit
 from shared import faults
-from shared.celery_app import NewsflowCelery, default_app, make_celery
+from shared.celery_app import NewsflowCelery, make_celery, module_app
 from shared.fetch import ANY_MEDIA_TYPE, Fetched, fetch
 from shared.models import ArticleSubmission
 from shared.names import TASK_ALERT_DELIVER, TASK_ALERTS_PENDING, TASK_SOURCE_POLL, TASK_SOURCES_DUE
@@ -201,7 +201,4 @@ def create_app(settings: Settings) -> NewsflowCelery:
     return app
 
 
-def __getattr__(name: str) -> NewsflowCelery:
-    if name == "app":  # what ``celery --app services.gateway.monitor.worker`` runs (both roles)
-        return default_app(create_app)
-    raise AttributeError(name)
+__getattr__ = module_app(create_app)  # ``app``, for ``celery --app``
