@@ -13,7 +13,9 @@ Which cue a quote rests on, in order (each measured on PolNeAR train, docs/extra
 (Asking the parse which verb the quote hangs from found the same cues as 1, so it is not used.)
 
 The speaker's words are the subject of the cue verb (its nsubj; a participle or clause without
-one takes its governing verb's: "he said, adding “…”"), or the object of "according to".
+one takes its governing verb's: "he said, adding “…”", "he ended by saying"), or the object of
+"according to"; when a cue after the quote has no subject, a name opening the words between them
+("“…,” Ohio delegate Mark Hale, wearing a red hat, said").
 """
 
 from bisect import bisect_left
@@ -55,7 +57,7 @@ _WINDOW = 60
 _NEXT_WORDS = 6  # "” Senator Ted Cruz said."
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 # Clauses that take their subject from the verb they hang from ("he said, adding …").
-_BORROWS_SUBJECT = ("advcl", "xcomp", "conj", "pcomp", "acl", "ccomp", "dep")
+_BORROWS_SUBJECT = ("advcl", "xcomp", "conj", "pcomp", "acl", "ccomp", "dep", "prep")
 
 
 @dataclass(frozen=True)
@@ -170,11 +172,30 @@ def find_cue(
     if verb is None and last != ".":  # a quote ending its sentence in a full stop: no cue after
         verb = _next_words_cue(parse, b, parse.tokens(*paragraph)[1], last in (",", "!", "?"))
     if verb is not None:
-        return Cue(verb.i, speaker_of(parse, verb))
+        speaker = speaker_of(parse, verb)
+        if speaker is None and verb.i >= b:
+            speaker = _name_after_quote(parse, b, verb.i)
+        return Cue(verb.i, speaker)
     colon = _colon_before(doc, a) if use_colon else None
     if colon is None:
         return None
     return _colon_cue(parse, colon)
+
+
+def _name_after_quote(parse: QuoteParse, b: int, verb: int) -> tuple[int, int] | None:
+    """ "“…,” Jane Roe, a senior adviser, said": a name opening the words between the quote and
+    its cue, when the parse gave the verb no subject (it reads the name as part of the quote's
+    clause)."""
+    doc = parse.doc
+    i = b
+    while i < verb and (doc[i].is_quote or doc[i].is_punct or doc[i].is_space):
+        i += 1
+    start = i
+    while i < verb and doc[i].tag_ in ("NNP", "NNPS", "NN") and not parse.quoted(i):
+        i += 1
+    if i == start or doc[i - 1].tag_ not in ("NNP", "NNPS"):
+        return None
+    return start, i
 
 
 def _next_words_cue(parse: QuoteParse, b: int, limit: int, any_verb: bool) -> Token | None:

@@ -200,3 +200,22 @@ def test_without_a_parse_quotes_are_found_and_nothing_crashes() -> None:
     found = find_quotes(text, SentenceIndex(document), [], spacy.blank("en")(text))
     assert [q.text for q in found] == ["We will respond to any provocation,", "No comment here."]
     assert all(q.speaker_start is None for q in found)
+
+
+def test_a_name_between_the_quote_and_a_subjectless_cue_speaks(pipeline: Pipeline) -> None:
+    # The parse reads the name into the quote's clause and leaves "said" without a subject.
+    text = (
+        "“We have had better seasons than this one,” Ohio delegate Mark Hale, wearing a red hat, "
+        "said as the music played."
+    )
+    assert [(w, s) for _, s, w in _speakers(pipeline, text)] == [
+        ("Ohio delegate Mark Hale", "Mark Hale")
+    ]
+
+
+def test_a_cue_under_a_preposition_takes_the_subject_of_its_verb(pipeline: Pipeline) -> None:
+    text = (
+        "Governor Tom Reed spoke in Albany on Monday. He ended the briefing by saying: “We will "
+        "open the bridge before winter.”"
+    )
+    assert [(w, s) for _, s, w in _speakers(pipeline, text)] == [("He", "Tom Reed")]
