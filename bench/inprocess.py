@@ -1,28 +1,40 @@
 """The baseline: the same three cores called directly, one process per core, no messaging.
 
 Each process loads the models once (as a worker's pool process does), then runs
-``build_document`` -> ``extract`` -> ``summarize`` on its share of the articles.
+``build_document`` -> ``extract`` -> ``summarize`` on its share of the articles. With an archive
+URL it also writes each finished article to the archive and matches it against the watchlists,
+as the stack's collector does: the same work without the messages, which is what the second
+ratio of the report compares.
 """
 
 import multiprocessing
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from services.extraction.core import Pipeline, extract, load_pipeline
-from services.ingest.core import build_document
-from services.summarization.core import summarize
+from sqlalchemy import Engine
+
+from services.evaluation.results import finished
+from services.extraction.core import Pipeline, load_pipeline
+from services.gateway.corpus.archive import archive, write_transaction
+from services.gateway.corpus.database import connect, upgrade
+from services.gateway.monitor import alerts
+from services.gateway.monitor.watchlists import IndexCache
 from shared.models import ArticleSubmission
 from shared.settings import Settings
 
 _pipeline: Pipeline | None = None
 _settings: Settings | None = None
+_archive: Engine | None = None
+_watch = IndexCache()
 
 
-def _load() -> None:
-    global _pipeline, _settings
+def _load(archive_url: str | None) -> None:
+    global _pipeline, _settings, _archive
     _settings = Settings()
     _pipeline = load_pipeline(_settings)
+    _archive = connect(archive_url) if archive_url else None
 
 
 def _warm(_: int) -> int:
@@ -31,14 +43,16 @@ def _warm(_: int) -> int:
 
 
 def _run(item: tuple[int, dict[str, Any]]) -> float:
-    """One article through the three cores; returns its CPU seconds."""
+    """One article through the three cores (and the archive); returns its CPU seconds."""
     assert _pipeline is not None and _settings is not None
     index, body = item
     began = time.process_time()
     submission = ArticleSubmission.model_validate(body)
-    document = build_document(f"bench-{index}", submission, _settings)
-    extract(_pipeline, document)
-    summarize(document, submission.options.summary, _settings)
+    result = finished(f"bench-{index}", submission, _settings, _pipeline)
+    if _archive is not None:
+        archive(_archive, result)
+        with write_transaction(_archive) as conn, conn.begin():
+            alerts.fire(conn, _watch, result, datetime.now(UTC))
     return time.process_time() - began
 
 
@@ -54,9 +68,15 @@ class InProcessRun:
         return self.articles / self.seconds
 
 
-def run_inprocess(articles: list[dict[str, Any]], processes: int) -> InProcessRun:
+def run_inprocess(
+    articles: list[dict[str, Any]], processes: int, archive_url: str | None = None
+) -> InProcessRun:
+    if archive_url:
+        engine = connect(archive_url)
+        upgrade(engine)
+        engine.dispose()
     context = multiprocessing.get_context("fork")
-    with context.Pool(processes, initializer=_load) as pool:
+    with context.Pool(processes, initializer=_load, initargs=(archive_url,)) as pool:
         pool.map(_warm, range(processes * 2), chunksize=1)
         began = time.perf_counter()
         cpu = pool.map(_run, list(enumerate(articles)), chunksize=1)

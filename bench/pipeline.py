@@ -16,6 +16,7 @@ the Markdown report, then, as the last line of stdout, one JSON object with the 
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,10 @@ def main() -> None:
     _log("in-process baseline again")
     baseline.append(run_inprocess(loaded, cores))
     _log(f"  {baseline[1].articles_per_s:.2f} articles/s")
+    _log("in-process baseline writing the archive, as the stack's collector does")
+    with tempfile.TemporaryDirectory() as folder:
+        archived = run_inprocess(loaded, cores, f"sqlite:///{Path(folder) / 'archive.db'}")
+    _log(f"  {archived.articles_per_s:.2f} articles/s")
     sweep_runs: dict[int, StackRun] = {}
     for processes in sweep:
         _log(f"stack with {processes} extraction processes, {len(swept)} articles")
@@ -101,7 +106,7 @@ def main() -> None:
         )
         _log(f"  {sweep_runs[processes].articles_per_s:.2f} articles/s")
 
-    report = _report(cores, in_flight, baseline, loaded_run, idle_run, sweep_runs)
+    report = _report(cores, in_flight, baseline, archived, loaded_run, idle_run, sweep_runs)
     if before is not None:
         report["before"] = {"ref": args.compare, "env": args.compare_env, **run_figures(before)}
     (args.out / "bench.json").write_text(json.dumps(report, indent=2))
@@ -125,6 +130,7 @@ def _report(
     cores: int,
     in_flight: int,
     baseline: list[InProcessRun],
+    archived: InProcessRun,
     loaded: StackRun,
     idle: StackRun,
     sweep: dict[int, StackRun],
@@ -142,6 +148,12 @@ def _report(
             "cpu_ms_per_article": round(
                 sum(b.cpu_ms_per_article for b in baseline) / len(baseline), 2
             ),
+        },
+        # The same work in one process: the three cores and the archive write of each article.
+        "inprocess_archived": {
+            "articles_per_s": round(archived.articles_per_s, 3),
+            "cpu_ms_per_article": round(archived.cpu_ms_per_article, 2),
+            "throughput_ratio": round(distributed / archived.articles_per_s, 3),
         },
         "loaded": loaded_figures,
         "idle": idle_figures,

@@ -14,6 +14,7 @@ def _p(values: dict[str, float]) -> str:
 def markdown(report: dict[str, Any]) -> str:
     head, loaded, idle = report["headline"], report["loaded"], report["idle"]
     runs = ", ".join(map(str, report["inprocess"]["runs"]))
+    archived = report["inprocess_archived"]
     lines = [
         f"## Newsflow benchmark ({report['cores']} cores, {head['articles']} articles, "
         f"{report['in_flight']} in flight)",
@@ -26,6 +27,10 @@ def markdown(report: dict[str, Any]) -> str:
             f"{head['inprocess_articles_per_s']} ({runs})",
         ),
         _row("**throughput ratio**", f"**{head['throughput_ratio']}**"),
+        _row(
+            "in-process with the archive write (the same work), articles/s; ratio",
+            f"{archived['articles_per_s']}; {archived['throughput_ratio']}",
+        ),
         _row("gateway + collector overhead p50, ms (idle)", head["overhead_ms_p50"]),
         _row("latency under load p50 / p95 / p99, ms", _p(loaded["latency_ms"])),
         _row("latency idle p50 / p95 / p99, ms", _p(idle["latency_ms"])),
@@ -93,6 +98,7 @@ def markdown(report: dict[str, Any]) -> str:
     lines += [
         _row("**all**", f"**{total:.1f}**", "", "", ""),
         _row("in-process baseline", report["inprocess"]["cpu_ms_per_article"], "", "", ""),
+        _row("in-process with the archive write", archived["cpu_ms_per_article"], "", "", ""),
         "",
         "### Throughput against extraction worker processes",
         "",

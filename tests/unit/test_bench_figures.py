@@ -95,6 +95,11 @@ def test_the_report_shows_the_headline_figures() -> None:
         "cores": 2,
         "in_flight": 8,
         "inprocess": {"articles_per_s": 1.25, "runs": [1.2, 1.3], "cpu_ms_per_article": 280.0},
+        "inprocess_archived": {
+            "articles_per_s": 1.1,
+            "cpu_ms_per_article": 300.0,
+            "throughput_ratio": 0.909,
+        },
         "loaded": figures,
         "idle": figures,
         "sweep": {"1": 0.6, "2": 1.0},
@@ -103,3 +108,8 @@ def test_the_report_shows_the_headline_figures() -> None:
     text = markdown(report)
     assert "| **throughput ratio** | **0.8** |" in text
     assert "| 2 | 1.0 | 0.8 |" in text  # the sweep row divided by the in-process rate
+    # The same work in one process (the archive write included) and its ratio, beside the first.
+    assert (
+        "| in-process with the archive write (the same work), articles/s; ratio | 1.1; 0.909 |"
+        in text
+    )
