@@ -29,10 +29,12 @@ RULE_GROUPS = (
     "datelines",
     "prior",
     "title",
+    "title.meaning",
     "learned",
     "features.position",
     "features.centrality",
     "features.length",
+    "features.semantic",
 )
 # A document builder with the signature of services.ingest.core.build_document.
 DocumentBuilder = Callable[..., "Document"]

@@ -1,13 +1,20 @@
 """The summarization stage's pure core: Document in, Summary out, as the worker and eval call it.
 
 Rule groups (``disabled``, for ablation): ``datelines`` (``candidates``) and the scorer's
-``prior``, ``title``, ``learned`` and ``features.GROUP``.
+``prior``, ``title``, ``title.meaning``, ``learned`` and ``features.GROUP``.
 """
 
 from services.summarization.budget import summary_budget
 from services.summarization.candidates import DATELINES, candidates
 from services.summarization.features import GROUPS, features
-from services.summarization.scoring import LEARNED, PRIOR, TITLE, score, shipped_weights
+from services.summarization.scoring import (
+    LEARNED,
+    PRIOR,
+    TITLE,
+    TITLE_MEANING,
+    score,
+    shipped_weights,
+)
 from services.summarization.select import pick
 from services.summarization.text import words
 from shared.models import Document, Summary, SummaryOptions, SummarySentence
@@ -17,6 +24,7 @@ RULE_GROUPS: tuple[str, ...] = (
     DATELINES,
     PRIOR,
     TITLE,
+    TITLE_MEANING,
     LEARNED,
     *(f"features.{group}" for group in GROUPS),
 )

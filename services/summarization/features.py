@@ -1,8 +1,9 @@
-"""Sentence features the learned scorer weighs: position, centrality and length.
+"""Sentence features the learned scorer weighs: position, centrality, length and meaning.
 
-All are cheap (one TF-IDF pass over the article) and need no corpus statistics. None reads the
-headline: the scorer is trained to find the headline's content without it, so it works on agency
-copy that comes without one; headline similarity is added apart (``scoring.py``).
+All are cheap (one TF-IDF pass over the article, one embedding lookup per sentence) and need no
+corpus statistics. None reads the headline: the scorer is trained to find the headline's content
+without it, so it works on agency copy that comes without one; headline similarity is added apart
+(``scoring.py``), by shared words and by meaning.
 """
 
 from collections.abc import Sequence
@@ -10,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from services.summarization.candidates import Candidate
+from services.summarization.embeddings import sentence_vectors
 from services.summarization.vectors import Matrix, tfidf
 
 POSITION_HALF_LIFE_WORDS = 60.0  # about three news sentences
@@ -20,8 +22,10 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "position": ("prior", "first", "rank", "paragraph_first"),
     "centrality": ("centrality",),
     "length": ("full_length", "log_length"),
+    "semantic": ("semantic",),
 }
 NAMES: tuple[str, ...] = tuple(name for group in GROUPS.values() for name in group)
+TITLE_COLUMNS: tuple[str, ...] = ("words", "meaning")
 
 
 def position_prior(candidates: Sequence[Candidate]) -> Matrix:
@@ -32,14 +36,22 @@ def position_prior(candidates: Sequence[Candidate]) -> Matrix:
     return prior
 
 
+def _centrality(vectors: Matrix) -> Matrix:
+    """Cosine of each (unit) row with the rows' sum: how much a sentence says what the rest say."""
+    centroid = vectors.sum(axis=0)
+    norm = float(np.linalg.norm(centroid))
+    out: Matrix = vectors @ centroid / norm if norm > 0 else np.zeros(len(vectors))
+    return out
+
+
 def features(
     candidates: Sequence[Candidate], title: Sequence[str] | None = None
 ) -> tuple[Matrix, Matrix]:
-    """(features in ``NAMES`` order, cosine of each sentence with ``title``)."""
+    """(features in ``NAMES`` order, cosine of each sentence with ``title`` in ``TITLE_COLUMNS``
+    order: by TF-IDF words, by sentence vectors; zeros without a title)."""
     n = len(candidates)
     vectors, title_vectors = tfidf([c.words for c in candidates], [title] if title else [])
-    centroid = vectors.sum(axis=0)
-    norm = float(np.linalg.norm(centroid))
+    meaning = sentence_vectors([c.words for c in candidates] + ([title] if title else []))
     lengths = np.array([len(c.words) for c in candidates], dtype=np.float64)
     columns = {
         "prior": position_prior(candidates),
@@ -52,10 +64,15 @@ def features(
             ],
             dtype=np.float64,
         ),
-        "centrality": vectors @ centroid / norm if norm > 0 else np.zeros(n),
+        "centrality": _centrality(vectors),
         "full_length": np.minimum(1.0, lengths / FULL_SENTENCE_WORDS),
         "log_length": np.log(lengths),
+        "semantic": _centrality(meaning[:n]),
     }
     matrix: Matrix = np.column_stack([columns[name] for name in NAMES])
-    on_title: Matrix = vectors @ title_vectors[0] if title else np.zeros(n)
+    on_title: Matrix = (
+        np.column_stack([vectors @ title_vectors[0], meaning[:n] @ meaning[n]])
+        if title
+        else np.zeros((n, len(TITLE_COLUMNS)))
+    )
     return matrix, on_title

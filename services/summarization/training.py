@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from services.summarization.candidates import candidates
-from services.summarization.features import NAMES, features
+from services.summarization.features import NAMES, TITLE_COLUMNS, features
 from services.summarization.scoring import Weights, score
 from services.summarization.select import pick
 from services.summarization.text import words
@@ -26,7 +26,7 @@ from services.summarization.vectors import Matrix
 from shared.models import Document
 
 METHOD = "headline-logit"
-VERSION = "3"
+VERSION = "4"
 LABELLED_SENTENCES = 3  # the agency summary length the method is built for
 L2 = 1.0  # ridge on the weights; the fit is insensitive between 0.1 and 10
 NEWTON_STEPS = 30
@@ -87,7 +87,8 @@ def headline_recall(examples: Sequence[Example], weights: Weights | None) -> flo
         if weights is None:
             chosen = list(range(min(LABELLED_SENTENCES, len(ex.matrix))))
         else:
-            scores = score(ex.matrix, np.zeros(len(ex.matrix)), weights, NO_TITLE)
+            no_title = np.zeros((len(ex.matrix), len(TITLE_COLUMNS)))
+            scores = score(ex.matrix, no_title, weights, NO_TITLE)
             chosen = pick(scores, LABELLED_SENTENCES)
         covered = set().union(*(ex.sentence_words[row] for row in chosen))
         total += len(ex.headline & covered) / len(ex.headline)

@@ -3,7 +3,9 @@
 from typing import Any
 
 from celery import Task
+from celery.signals import worker_process_init
 
+from services.summarization import embeddings
 from services.summarization.core import summarize
 from shared.celery_app import NewsflowCelery, make_celery, module_app
 from shared.models import StageRequest, Summary
@@ -14,6 +16,10 @@ from shared.stage import ids_of, run_stage
 
 def create_app(settings: Settings) -> NewsflowCelery:
     app = make_celery("summarization", settings)
+
+    @worker_process_init.connect(weak=False)
+    def _load_model(**_: Any) -> None:
+        embeddings.load()  # the sentence vectors' weights, before the first article
 
     @app.task(
         shared=False, name=TASK_SUMMARIZATION, bind=True, max_retries=settings.task_max_retries
