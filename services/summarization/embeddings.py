@@ -8,9 +8,13 @@ tokenizer ship inside the pinned wheel.
 The wheel's loader looks for the tokenizer under ``tokenizer/`` (singular) beside its code, but
 the file ships under ``tokenizers/``, and it then tries Hugging Face. Pointing its cache at the
 package's own folder, which holds both ``weights/`` and ``tokenizers/``, finds them; downloads are
-switched off, so a missing file is an error, never a network call.
+switched off, so a missing file is an error, never a network call. Importing the package calls
+``logging.basicConfig`` (a plain-text handler on the root logger, ahead of the workers' JSON one),
+so it is imported on first use and the root logger is put back as it was.
 """
 
+import importlib
+import logging
 import os
 from collections.abc import Sequence
 from functools import cache
@@ -18,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import wordllama
 
 from services.summarization.vectors import Matrix
 
@@ -30,7 +33,14 @@ def _model() -> Any:
     # The tokenizer's thread pool only costs CPU on a dozen short sentences (2.4 -> 2.1 ms an
     # article on one core), and it must not be started before a worker forks its pool.
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    package = Path(wordllama.__file__).parent
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        wordllama = importlib.import_module("wordllama")
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    package = Path(str(wordllama.__file__)).parent
     return wordllama.WordLlama.load(dim=DIMENSIONS, cache_dir=str(package), disable_download=True)
 
 

@@ -183,3 +183,22 @@ def test_a_rewrite_joins_its_originals_story_in_the_archive(
     assert ids["rewrite"] == ids["fixture/lead"]
     others = [ids["fixture/lead"], ids["fixture/later"], ids["fixture/headline-repeated"]]
     assert len(set(others)) == 3
+
+
+def test_the_band_query_seeks_each_band_on_sqlite(tmp_path: Path) -> None:
+    """Each (owner, band, hash) arm is one index seek. With the owner outside the OR, SQLite read
+    every band row of the owner, so archiving an article cost more the larger the archive."""
+    from sqlalchemy.dialects import sqlite
+
+    from services.gateway.corpus.database import connect, upgrade
+    from services.gateway.corpus.stories import BANDS, _same_band
+
+    engine = connect(f"sqlite:///{tmp_path / 'archive.db'}")
+    upgrade(engine)
+    sql = str(_same_band().compile(dialect=sqlite.dialect()))
+    params = tuple(range(sql.count("?")))
+    with engine.connect() as conn:
+        plan = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)]
+    seeks = [step for step in plan if step.startswith("SEARCH article_bands")]
+    assert len(seeks) == BANDS, plan
+    assert all("(owner=? AND band=? AND hash=?)" in step for step in seeks), plan

@@ -67,3 +67,17 @@ def test_headline_similarity_has_a_words_and_a_meaning_column() -> None:
     words_only = score(matrix, on_title, weights, frozenset({"title.meaning"}))
     half_difference = TITLE_WEIGHT * (on_title[:, 1] - on_title[:, 0]) / 2
     assert np.allclose(both - words_only, half_difference)
+
+
+def test_loading_leaves_the_root_logger_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+    """WordLlama's import calls logging.basicConfig, which adds a plain-text handler to a root
+    logger that has none: the workers' JSON logs must not gain one from it."""
+    import logging
+    import sys
+
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])
+    monkeypatch.delitem(sys.modules, "wordllama", raising=False)
+    embeddings._model.cache_clear()
+    embeddings.load()
+    assert root.handlers == []

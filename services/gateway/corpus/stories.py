@@ -124,12 +124,19 @@ def best_match(
 @cache
 def _same_band() -> Select[int]:
     """Articles sharing a band with the given hashes: built once (building this OR afresh for
-    each archived article cost more CPU than running it)."""
+    each archived article cost more CPU than running it). The owner is repeated in every arm of
+    the OR, so each arm is one seek on the (owner, band, hash) index; with it outside the OR,
+    SQLite's plan read every band row of the owner, which grew with the archive."""
     b = article_bands.c
-    same_band = or_(*(and_(b.band == i, b.hash == bindparam(f"hash{i}")) for i in range(BANDS)))
+    same_band = or_(
+        *(
+            and_(b.owner == bindparam("owner"), b.band == i, b.hash == bindparam(f"hash{i}"))
+            for i in range(BANDS)
+        )
+    )
     return (
         select(b.article_pk)
-        .where(b.owner == bindparam("owner"), same_band, b.article_pk != bindparam("pk"))
+        .where(same_band, b.article_pk != bindparam("pk"))
         .distinct()
         .limit(MAX_CANDIDATES)
     )
