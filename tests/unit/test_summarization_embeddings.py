@@ -81,3 +81,24 @@ def test_loading_leaves_the_root_logger_as_it_was(monkeypatch: pytest.MonkeyPatc
     embeddings._model.cache_clear()
     embeddings.load()
     assert root.handlers == []
+
+
+def test_vectors_are_wordllamas_own() -> None:
+    """The unpadded sum is WordLlama's mean-pooled, normalised embedding, empty rows aside."""
+    import wordllama
+    from tokenizers import Tokenizer
+
+    sentences = [
+        words("The council cut the library budget."),
+        [],
+        words("Shares rose sharply after the announcement on Tuesday morning."),
+        words("Yes."),
+    ]
+    ours = embeddings.sentence_vectors(sentences)
+    model = embeddings._model()
+    # A copy of the tokenizer: WordLlama's inference object turns padding on for the one it gets.
+    tokenizer = Tokenizer.from_str(model.tokenizer.to_str())
+    reference = wordllama.WordLlamaInference(model.table, tokenizer)
+    theirs = reference.embed([" ".join(s) for s in sentences if s], norm=True)
+    assert np.allclose(ours[[0, 2, 3]], theirs, atol=1e-6)
+    assert not ours[1].any()
