@@ -15,6 +15,7 @@ the Markdown report, then, as the last line of stdout, one JSON object with the 
 
 import argparse
 import json
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -53,6 +54,9 @@ def _log(message: str) -> None:
 
 
 def main() -> None:
+    # A TERM (a CI timeout, `kill`) unwinds like Ctrl-C, so the stacks' ``finally`` stops their
+    # workers and redis-server instead of leaving them running without a parent.
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     args = _arguments()
     cores = available_cores()
     in_flight = args.in_flight or 4 * cores
