@@ -20,7 +20,7 @@ from celery.signals import task_failure
 from redis import Redis
 
 from shared import faults
-from shared.celery_app import settings_of
+from shared.celery_app import brief_args, settings_of
 from shared.deliveries import count_delivery, over_limit, should_requeue
 from shared.models import Document, Extraction, StageError, StageOutcome, Summary
 from shared.names import (
@@ -108,9 +108,11 @@ def build_outcome(
 
 
 def report(task: Task, outcome: StageOutcome) -> None:
+    payload = outcome.model_dump(mode="json")
     task.app.send_task(
         TASK_COLLECT,
-        args=[outcome.model_dump(mode="json")],
+        args=[payload],
+        argsrepr=brief_args(payload),
         queue=QUEUE_RESULTS,
         retry=True,
         retry_policy=REPORT_RETRY_POLICY,

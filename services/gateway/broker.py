@@ -10,7 +10,7 @@ from typing import Final
 from celery import Celery
 from redis import Redis
 
-from shared.celery_app import NewsflowCelery, make_celery, module_app
+from shared.celery_app import NewsflowCelery, brief_args, make_celery, module_app
 from shared.models import IngestRequest
 from shared.names import QUEUE_CALLBACKS, QUEUE_RESULTS, QUEUE_SOURCES, STAGE_QUEUES, TASK_INGEST
 from shared.settings import Settings
@@ -25,7 +25,8 @@ __getattr__ = module_app(create_app)  # ``app``, for ``celery --app``
 
 
 def send_ingest(celery: Celery, request: IngestRequest) -> str:
-    result = celery.send_task(TASK_INGEST, args=[request.model_dump(mode="json")])
+    message = request.model_dump(mode="json")
+    result = celery.send_task(TASK_INGEST, args=[message], argsrepr=brief_args(message))
     return str(result.id)
 
 

@@ -19,6 +19,7 @@ from celery import Celery
 
 from services.gateway.store import ArticleStore
 from services.gateway.sweep import Action, Redrive, SweepPolicy, apply
+from shared.celery_app import brief_args
 from shared.models import ArticleEvent, ArticleResult, IngestRequest, StageRequest
 from shared.names import (
     QUEUE_RESULTS,
@@ -197,4 +198,4 @@ class Sweeper:
                 ).model_dump(mode="json")
             else:  # sweep.decide never re-drives without its input
                 continue
-            self.celery.send_task(STAGE_TASKS[stage], args=[message])
+            self.celery.send_task(STAGE_TASKS[stage], args=[message], argsrepr=brief_args(message))

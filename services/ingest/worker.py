@@ -8,7 +8,7 @@ from celery.signals import worker_process_init
 from services.ingest.core import build_document
 from services.ingest.fetch import fetch_url
 from services.ingest.language import identifier
-from shared.celery_app import NewsflowCelery, make_celery, module_app
+from shared.celery_app import NewsflowCelery, brief_args, make_celery, module_app
 from shared.models import Document, IngestRequest, StageRequest
 from shared.names import TASK_EXTRACTION, TASK_INGEST, TASK_SUMMARIZATION
 from shared.settings import Settings
@@ -23,7 +23,7 @@ def fan_out(task: Task, request: IngestRequest, document: Document) -> None:
         options=request.submission.options,
     ).model_dump(mode="json")
     for name in (TASK_EXTRACTION, TASK_SUMMARIZATION):
-        task.app.send_task(name, args=[message])
+        task.app.send_task(name, args=[message], argsrepr=brief_args(message))
 
 
 def create_app(settings: Settings) -> NewsflowCelery:

@@ -1,5 +1,7 @@
 """The gateway in-process (real Redis, no workers): what it refuses before queueing anything."""
 
+import base64
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -122,3 +124,20 @@ def test_an_accepted_article_is_queued_on_the_redis_of_the_gateways_settings(
         accepted = client.post("/articles", json={"text": "The pier reopened on Tuesday."})
     assert accepted.status_code == 202
     assert redis.llen("ingest") == 1
+
+
+def test_flower_sees_the_articles_ids_not_its_text(redis_server: RedisServer) -> None:
+    """The message's ``argsrepr`` (what Flower shows of a task's arguments) names the article,
+    while its body still carries the whole request."""
+    test_client, redis = _app(redis_server)
+    text = "The harbour master's private number is 0170 555 0199."
+    with test_client as client:
+        accepted = client.post("/articles", json={"text": text})
+    assert accepted.status_code == 202
+    raw = redis.lindex("ingest", 0)
+    assert raw is not None
+    envelope = json.loads(raw)
+    argsrepr = envelope["headers"]["argsrepr"]
+    assert accepted.json()["id"] in argsrepr and "run_id" in argsrepr
+    assert "harbour" not in argsrepr
+    assert text in base64.b64decode(envelope["body"]).decode()

@@ -65,7 +65,7 @@ class SentTasks:
 
     names: list[str] = field(default_factory=list)
 
-    def send_task(self, name: str, args: list[Any]) -> None:
+    def send_task(self, name: str, args: list[Any], **options: Any) -> None:
         self.names.append(name)
 
 
