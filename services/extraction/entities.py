@@ -6,9 +6,10 @@ and salience describe the person, not the string. The canonical name is the long
 
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from services.extraction.sentences import SentenceIndex
 from shared.models import Entity, Mention
@@ -55,17 +56,26 @@ class Span:
 
 @dataclass
 class _Cluster:
+    """Mentions of one thing. Its name, words, type and first offset are read many times while
+    short forms are merged, so each is computed once and forgotten when mentions are absorbed:
+    recomputing them over every mention on each read made the merge quadratic in the text."""
+
     tagged: list[tuple[Mention, str]] = field(default_factory=list)
+
+    def absorb(self, tagged: list[tuple[Mention, str]]) -> None:
+        self.tagged.extend(tagged)
+        for attribute in ("first", "label", "name", "words"):
+            self.__dict__.pop(attribute, None)
 
     @property
     def mentions(self) -> list[Mention]:
         return [m for m, _ in self.tagged]
 
-    @property
+    @cached_property
     def first(self) -> int:
         return min(m.start for m, _ in self.tagged)
 
-    @property
+    @cached_property
     def label(self) -> str:
         """Majority type; a tie goes to the type of the earliest mention."""
         votes = Counter(label for _, label in self.tagged)
@@ -74,7 +84,7 @@ class _Cluster:
             lab for _, lab in sorted(self.tagged, key=lambda t: t[0].start) if votes[lab] == best
         )
 
-    @property
+    @cached_property
     def name(self) -> str:
         """The longest form used; an all-caps form ("TORONTO" of a dateline) only when the text
         has no other."""
@@ -82,7 +92,7 @@ class _Cluster:
         pool = [f for f in forms if not _shouted(f)] or list(forms)
         return max(pool, key=lambda f: (len(f), forms[f]))
 
-    @property
+    @cached_property
     def words(self) -> list[str]:
         return _WORD.findall(_fold(self.name))
 
@@ -169,7 +179,7 @@ def _person_majority(clusters: dict[tuple[str, str], _Cluster]) -> dict[tuple[st
     for (name, kind), cluster in clusters.items():
         person = clusters.get((name, "PER"))
         if kind != "PER" and person is not None and len(person.tagged) > len(cluster.tagged):
-            person.tagged.extend(cluster.tagged)
+            person.absorb(cluster.tagged)
             del out[(name, kind)]
     return out
 
@@ -181,19 +191,31 @@ def _contains(longer: list[str], shorter: list[str]) -> bool:
 
 def _merge_short_forms(clusters: list[_Cluster]) -> list[_Cluster]:
     """Fold each short name into the one longer name of its type that contains it, if unique."""
-    by_length = sorted(clusters, key=lambda c: len(c.words))
-    alive = set(map(id, clusters))
-    for short in by_length:
+    order = {id(c): i for i, c in enumerate(clusters)}
+    alive = set(order)
+    # Clusters by the words of their names: a longer name containing a short one holds its first
+    # word, so only those are compared (comparing every pair was quadratic in the names).
+    holders: defaultdict[str, list[_Cluster]] = defaultdict(list)
+    for c in clusters:
+        for word in set(c.words):
+            holders[word].append(c)
+    for short in sorted(clusters, key=lambda c: len(c.words)):
         label, words = short.label, short.words
-        candidates = [
-            c
-            for c in clusters
-            if id(c) in alive
-            and c is not short
-            and _contains(c.words, words)
-            and c.label == label
-            and label in _SHORT_FORM_TYPES
-        ]
+        if label not in _SHORT_FORM_TYPES:
+            continue
+        # A name with no ASCII word is contained in every longer name.
+        pool = holders[words[0]] if words else clusters
+        candidates = sorted(
+            {
+                id(c): c
+                for c in pool
+                if id(c) in alive
+                and c is not short
+                and c.label == label
+                and _contains(c.words, words)
+            }.values(),
+            key=lambda c: order[id(c)],
+        )
         if not candidates:
             continue
         if len(candidates) > 1:
@@ -203,8 +225,11 @@ def _merge_short_forms(clusters: list[_Cluster]) -> list[_Cluster]:
                 before = sorted(before, key=lambda c: c.first)[-1:]
             candidates = before
         if candidates:
-            candidates[0].tagged.extend(short.tagged)
+            host = candidates[0]
+            host.absorb(short.tagged)
             alive.discard(id(short))
+            for word in set(host.words):  # its name may change ("JOHN SMITH" + "Smith")
+                holders[word].append(host)
     return [c for c in clusters if id(c) in alive]
 
 

@@ -1,5 +1,7 @@
 """Entity merging rules, on hand-made spans (no model needed)."""
 
+import pytest
+
 from services.extraction.core import language_warnings
 from services.extraction.entities import Span, build_entities, slug, trim
 from services.extraction.sentences import SentenceIndex
@@ -97,6 +99,39 @@ def test_an_all_caps_dateline_takes_the_usual_spelling() -> None:
         build_entities(_spans(nato, ("NATO", "ORG")), nato, SentenceIndex(_doc(nato)))[0].name
         == "NATO"
     )
+
+
+def test_a_name_absorbing_a_short_form_is_read_again() -> None:
+    # The host's name is cached while merging; a plain short form joining an all-caps name
+    # changes which form is the name, and the next short form must see the new one.
+    text = "JOHN SMITHSON spoke. Smithson and Smithson aides left."
+    spans = _spans(text, ("JOHN SMITHSON", "PERSON"), ("Smithson", "PERSON"))
+    entities = build_entities(spans, text, SentenceIndex(_doc(text)))
+    assert [(e.name, e.count) for e in entities] == [("Smithson", 2)]
+
+
+def test_merging_short_forms_reads_each_name_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work linear in the mentions, not quadratic in the names (docs/performance.md, long
+    documents): comparing every short form with every name re-read each name's mentions."""
+    from services.extraction import entities as module
+
+    firsts = ["Ana", "Bo", "Cy", "Di", "Ed", "Flo", "Gus", "Hal", "Ida", "Jo"]
+    lasts = [f"Surname{chr(97 + i)}{chr(97 + j)}" for i in range(10) for j in range(10)]
+    pairs = [(f"{first} {last}", last) for first, last in zip(firsts * 10, lasts, strict=True)]
+    text = " ".join(f"{full} came. {short} spoke." for full, short in pairs)
+    spans = _spans(text, *[(form, "PERSON") for pair in pairs for form in pair])
+    calls = 0
+    squash = module._squash
+
+    def counted(form: str) -> str:
+        nonlocal calls
+        calls += 1
+        return squash(form)
+
+    monkeypatch.setattr(module, "_squash", counted)
+    entities = build_entities(spans, text, SentenceIndex(_doc(text)))
+    assert len(entities) == 100 and {e.count for e in entities} == {2}
+    assert calls <= 3 * len(spans)
 
 
 def test_fine_type_rules_for_streets_and_unknown_places() -> None:
