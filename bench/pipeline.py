@@ -7,7 +7,9 @@ One run, on this machine's cores (shared/cores.py):
    concurrency): a loaded phase (``--in-flight`` articles open at a time) for throughput and
    latency under load, then an idle phase (one article at a time) for the overhead on its own;
 3. the baseline again (the machine is shared and noisy: the mean of the two brackets the stack);
-4. throughput against the number of extraction worker processes (``--sweep``).
+4. the floor: what one message costs with no work in it (``bench/task_floor.py``), and the
+   ceiling it puts on the ratio;
+5. throughput against the number of extraction worker processes (``--sweep``).
 
 Writes ``bench.json``, ``bench.md``, ``latency.png`` and ``workers.png`` to ``--out`` and prints
 the Markdown report, then, as the last line of stdout, one JSON object with the headline figures.
@@ -28,6 +30,7 @@ from bench.figures import article_times, run_figures
 from bench.inprocess import InProcessRun, run_inprocess
 from bench.plots import latency_plot, workers_plot
 from bench.report import markdown
+from bench.task_floor import ceiling, measure_floor, messages_ms
 from shared.cores import available_cores
 
 
@@ -38,6 +41,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--sweep", default="1,2,4", help="extraction processes to compare")
     parser.add_argument("--sweep-articles", type=int, default=80)
     parser.add_argument("--in-flight", type=int, default=0, help="0 = 4 per core")
+    parser.add_argument(
+        "--floor-messages", type=int, default=1500, help="messages per floor variant; 0 = skip"
+    )
     parser.add_argument("--bbc", type=Path, default=DEFAULT_BBC)
     parser.add_argument("--out", type=Path, default=Path(".data/bench"))
     parser.add_argument(
@@ -98,6 +104,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         archived = run_inprocess(loaded, cores, f"sqlite:///{Path(folder) / 'archive.db'}")
     _log(f"  {archived.articles_per_s:.2f} articles/s")
+    # Beside the in-process runs its ceiling is read against: this machine's speed drifts.
+    floor = None
+    if args.floor_messages:
+        _log(f"one message with no work, {args.floor_messages} messages a variant")
+        floor = measure_floor(args.floor_messages)
     sweep_runs: dict[int, StackRun] = {}
     for processes in sweep:
         _log(f"stack with {processes} extraction processes, {len(swept)} articles")
@@ -111,6 +122,8 @@ def main() -> None:
         _log(f"  {sweep_runs[processes].articles_per_s:.2f} articles/s")
 
     report = _report(cores, in_flight, baseline, archived, loaded_run, idle_run, sweep_runs)
+    if floor is not None:
+        report["floor"] = _floor(report, floor)
     if before is not None:
         report["before"] = {"ref": args.compare, "env": args.compare_env, **run_figures(before)}
     (args.out / "bench.json").write_text(json.dumps(report, indent=2))
@@ -128,6 +141,18 @@ def main() -> None:
     workers_plot(points, inprocess, cores, args.out / "workers.png")
     print(text)
     print(json.dumps(report["headline"]))
+
+
+def _floor(report: dict[str, Any], floor: dict[str, Any]) -> dict[str, Any]:
+    """The floor with the ceiling it puts on the ratio, beside the CPU ratio measured."""
+    inprocess = report["inprocess"]["cpu_ms_per_article"]
+    stack = sum(report["loaded"]["cpu_ms_per_article"].values())
+    return {
+        **floor,
+        "messages_ms_per_article": round(messages_ms(floor), 2),
+        "ceiling": ceiling(inprocess, floor),
+        "cpu_ratio": round(inprocess / stack, 3),
+    }
 
 
 def _report(

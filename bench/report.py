@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from bench.task_floor import floor_markdown
+
 
 def _row(*cells: object) -> str:
     return "| " + " | ".join(str(c) for c in cells) + " |"
@@ -107,9 +109,21 @@ def markdown(report: dict[str, Any]) -> str:
     ]
     for processes, rate in report["sweep"].items():
         lines.append(_row(processes, rate, round(rate / head["inprocess_articles_per_s"], 3)))
+    if "floor" in report:
+        lines += ["", *_floor(report["floor"])]
     if "before" in report:
         lines += ["", *_before_after(report["before"], loaded)]
     return "\n".join(lines) + "\n"
+
+
+def _floor(floor: dict[str, Any]) -> list[str]:
+    return [
+        *floor_markdown(floor),
+        "",
+        f"An article's six messages at their floor: {floor['messages_ms_per_article']} ms of "
+        f"CPU. Ceiling on the CPU ratio (in-process CPU against the same plus those): "
+        f"**{floor['ceiling']}**; measured in this run: {floor['cpu_ratio']}.",
+    ]
 
 
 def _before_after(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

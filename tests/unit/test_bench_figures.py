@@ -6,6 +6,7 @@ from bench.distributed import StackRun
 from bench.figures import article_times, run_figures
 from bench.processes import MemorySampler
 from bench.report import markdown
+from bench.task_floor import ceiling, messages_ms
 from shared.models import ArticleResult
 from shared.models.result import StageStatus
 
@@ -113,3 +114,38 @@ def test_the_report_shows_the_headline_figures() -> None:
         "| in-process with the archive write (the same work), articles/s; ratio | 1.1; 0.909 |"
         in text
     )
+    assert "Ceiling" not in text  # no floor measured (--floor-messages 0)
+    floor = {**_floor(4.0, 2.0), "messages_ms_per_article": 18.0, "ceiling": 0.833}
+    with_floor = markdown({**report, "floor": {**floor, "cpu_ratio": 0.7}})
+    assert "| stages | 0.5 | 3.2 | 0.3 | 4.0 | 300.0 | 12.0 |" in with_floor
+    assert "Ceiling on the CPU ratio" in with_floor and "**0.833**; measured in this run: 0.7" in (
+        with_floor
+    )
+
+
+def _floor(stages_ms: float, collector_ms: float) -> dict[str, object]:
+    return {
+        "messages": 10,
+        "payload_kb": 4.7,
+        "variants": {
+            name: {
+                "variant": name,
+                "send_ms": 0.5,
+                "worker_ms": total - 0.8,
+                "redis_ms": 0.3,
+                "messages_per_s": 300.0,
+                "redis_commands": 12.0,
+                "total_ms": total,
+            }
+            for name, total in (("stages", stages_ms), ("no-events", collector_ms))
+        },
+    }
+
+
+def test_the_ceiling_adds_an_articles_messages_at_their_floor_to_the_cores() -> None:
+    # 90 ms of cores in process; three stage messages at 4 ms and three collector messages
+    # (no task events) at 2 ms: 18 ms of messages, 90 / 108.
+    floor = _floor(4.0, 2.0)
+    assert messages_ms(floor) == 18.0
+    assert ceiling(90.0, floor) == round(90 / 108, 3)
+    assert ceiling(90.0, _floor(0.0, 0.0)) == 1.0

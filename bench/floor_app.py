@@ -1,0 +1,36 @@
+"""A Celery app whose one task reads its message and does nothing: a message's cost alone.
+
+Built by the same ``make_celery`` as the stage workers (their transport, settings, JSON logs and
+task metrics), so ``bench.task_floor`` measures Newsflow's own per-task cost, not Celery's in
+general. Run as ``celery --app bench.floor_app worker --queues floor``.
+"""
+
+import os
+from typing import Any
+
+from kombu.entity import Queue
+
+from shared.celery_app import NewsflowCelery, make_celery, module_app
+from shared.models import StageRequest
+from shared.settings import Settings
+
+QUEUE = "floor"
+TASK = "bench.floor.noop"
+
+
+def create_app(settings: Settings) -> NewsflowCelery:
+    app = make_celery("floor", settings)
+    app.conf.task_queues = [Queue(QUEUE)]
+    app.conf.task_routes = {TASK: {"queue": QUEUE}}
+
+    # What ``bench.task_floor`` varies besides the pool: task events, which Flower reads.
+    app.conf.worker_send_task_events = os.environ.get("FLOOR_TASK_EVENTS", "1") == "1"
+
+    @app.task(shared=False, name=TASK)
+    def noop(payload: dict[str, Any]) -> str:
+        return StageRequest.model_validate(payload).article_id
+
+    return app
+
+
+__getattr__ = module_app(create_app)  # ``app``, for ``celery --app``

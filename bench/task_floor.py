@@ -1,0 +1,219 @@
+"""What one Celery message costs Newsflow when its task does no work: the floor under the ratio.
+
+A private redis-server (append-only, as ``make dev``) and one worker of ``bench.floor_app``,
+whose task validates a stage message (a real BBC article's Document, as ingest sends extraction)
+and returns. The queue gets ``--messages`` such messages; the CPU time of the sender, of the
+worker (main and pool process) and of redis-server is read over the run. Variants:
+
+- ``stages``: as the stage workers run (prefork pool, late acks, task events for Flower);
+- ``no-events``: the same without task events (Flower would show no task);
+- ``solo``: events on, the task run in the worker's main process (no pool hand-off, and no hard
+  time limit or crash isolation).
+
+    .venv/bin/python -m bench.task_floor [--messages 2000] [--variants stages,no-events,solo]
+
+Prints a Markdown table, then one JSON object as the last line. ``make bench`` runs it too and
+reports the ceiling this floor puts on the throughput ratio (``ceiling``).
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+from redis import Redis
+
+from bench.articles import bench_articles
+from bench.floor_app import QUEUE, TASK, create_app
+from bench.processes import cpu_seconds
+from services.ingest.core import build_document
+from services.localredis import free_port, start_redis
+from shared.celery_app import brief_args
+from shared.models import ArticleSubmission, StageRequest
+from shared.settings import Settings
+
+VARIANTS: dict[str, tuple[str, bool]] = {  # name: (pool, task events)
+    "stages": ("prefork", True),
+    "no-events": ("prefork", False),
+    "solo": ("solo", True),
+}
+WARM_UP = 50
+DRAIN_SECONDS = 300.0
+# An article's messages: ingest, extraction and summarization (task events on), and the
+# collector's three outcomes (events off: services/gateway/collector.py).
+STAGE_MESSAGES = 3
+COLLECTOR_MESSAGES = 3
+
+
+@dataclass
+class Floor:
+    variant: str
+    messages: int
+    send_ms: float
+    worker_ms: float
+    redis_ms: float
+    messages_per_s: float
+    redis_commands: float
+
+    @property
+    def total_ms(self) -> float:
+        return self.send_ms + self.worker_ms + self.redis_ms
+
+
+def stage_message(settings: Settings) -> dict[str, Any]:
+    """An extraction message for a real article (the bench's first BBC one)."""
+    body = bench_articles(8)[-1]
+    submission = ArticleSubmission.model_validate(body)
+    document = build_document("floor", submission, settings)
+    return StageRequest(article_id=document.article_id, run_id="r", document=document).model_dump(
+        mode="json"
+    )
+
+
+def _drained(redis: Redis) -> bool:
+    return not redis.llen(QUEUE) and not redis.hlen("unacked")
+
+
+def _wait_drained(redis: Redis) -> None:
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while not _drained(redis):
+        if time.monotonic() > deadline:
+            raise SystemExit("the floor worker did not drain its queue")
+        time.sleep(0.02)
+
+
+def _commands(redis: Redis) -> int:
+    return int(redis.info("stats")["total_commands_processed"])
+
+
+def run_variant(
+    name: str, messages: int, payload: dict[str, Any], redis_url: str, work: Path
+) -> Floor:
+    pool, events = VARIANTS[name]
+    env = {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "WORKER_CONCURRENCY": "1",
+        "METRICS_PORT": str(free_port()),
+        "PROMETHEUS_MULTIPROC_DIR": str(work / f"metrics-{name}"),
+        "FLOOR_TASK_EVENTS": "1" if events else "0",
+    }
+    celery = str(Path(sys.executable).parent / "celery")
+    argv = [celery, "--app", "bench.floor_app", "worker", "--queues", QUEUE]
+    argv += ["--hostname", f"floor-{name}@%h", "--loglevel", "INFO", "--pool", pool]
+    with (work / f"worker-{name}.log").open("wb") as log:
+        worker = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
+    app = create_app(Settings(redis_url=redis_url))
+    redis = Redis.from_url(redis_url)
+    redis_pid = int(redis.info("server")["process_id"])
+    try:
+        for _ in range(WARM_UP):
+            app.send_task(TASK, args=[payload], argsrepr=brief_args(payload))
+        _wait_drained(redis)
+        time.sleep(1.0)  # the last warm-up's events and acks are over
+        pids = {"worker": worker.pid, "redis": redis_pid}
+        before, commands = cpu_seconds(pids), _commands(redis)
+        began, sent_cpu = time.monotonic(), time.process_time()
+        for _ in range(messages):
+            app.send_task(TASK, args=[payload], argsrepr=brief_args(payload))
+        sent_cpu = time.process_time() - sent_cpu
+        _wait_drained(redis)
+        wall = time.monotonic() - began
+        after = cpu_seconds(pids)
+        # The drain polls (two commands each) are the bench's, not the message's.
+        polls = wall / 0.02 * 2
+        per = 1000.0 / messages
+        return Floor(
+            variant=name,
+            messages=messages,
+            send_ms=round(sent_cpu * per, 3),
+            worker_ms=round((after["worker"] - before["worker"]) * per, 3),
+            redis_ms=round((after["redis"] - before["redis"]) * per, 3),
+            messages_per_s=round(messages / wall, 1),
+            redis_commands=round((_commands(redis) - commands - polls) / messages, 1),
+        )
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(30)
+        except subprocess.TimeoutExpired:
+            for process in psutil.Process(worker.pid).children(recursive=True):
+                process.kill()
+            worker.kill()
+        redis.delete(QUEUE, "unacked", "unacked_index")
+
+
+def measure_floor(messages: int, variants: list[str] | None = None) -> dict[str, Any]:
+    """Each variant's floor, on its own redis-server: what ``make bench`` adds to its report."""
+    with tempfile.TemporaryDirectory(prefix="newsflow-floor-") as tmp:
+        work = Path(tmp)
+        port = free_port()
+        server = start_redis(port, work / "redis", appendonly=True)
+        redis_url = f"redis://127.0.0.1:{port}/0"
+        try:
+            payload = stage_message(Settings(redis_url=redis_url))
+            floors = [
+                run_variant(name, messages, payload, redis_url, work)
+                for name in variants or list(VARIANTS)
+            ]
+        finally:
+            server.terminate()
+            server.wait(10)
+    return {
+        "messages": messages,
+        "payload_kb": round(len(json.dumps(payload)) / 1024, 2),
+        "variants": {f.variant: {**asdict(f), "total_ms": round(f.total_ms, 3)} for f in floors},
+    }
+
+
+def messages_ms(floor: dict[str, Any]) -> float:
+    """An article's messages at their floor: CPU ms before any work is done."""
+    variants = floor["variants"]
+    return float(
+        STAGE_MESSAGES * variants["stages"]["total_ms"]
+        + COLLECTOR_MESSAGES * variants["no-events"]["total_ms"]
+    )
+
+
+def ceiling(inprocess_cpu_ms: float, floor: dict[str, Any]) -> float:
+    """The highest CPU ratio the design allows: the in-process cores' CPU against the same plus
+    an article's messages at their floor, as if the gateway, the collector's record merges and
+    archive write, and every stage shell cost nothing more."""
+    return round(inprocess_cpu_ms / (inprocess_cpu_ms + messages_ms(floor)), 3)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    args = parser.parse_args()
+    floor = measure_floor(args.messages, args.variants.split(","))
+    print("\n".join(floor_markdown(floor)))
+    print(json.dumps(floor))
+
+
+def floor_markdown(floor: dict[str, Any]) -> list[str]:
+    lines = [
+        f"### One message, no work ({floor['messages']} messages of {floor['payload_kb']} KB; "
+        "CPU ms each)",
+        "",
+        "| variant | sender | worker | redis | all | messages/s | Redis commands |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for f in floor["variants"].values():
+        lines.append(
+            f"| {f['variant']} | {f['send_ms']} | {f['worker_ms']} | {f['redis_ms']} "
+            f"| {f['total_ms']} | {f['messages_per_s']} | {f['redis_commands']} |"
+        )
+    return lines
+
+
+if __name__ == "__main__":
+    main()
