@@ -76,9 +76,11 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "worker_concurrency": settings.worker_concurrency or available_cores(),
         "task_soft_time_limit": settings.task_soft_time_limit,
         "task_time_limit": settings.task_time_limit,
-        # Flower builds its view from the workers' events (received, started, succeeded, failed).
-        # No "task-sent" events: one more publish per message for a timestamp Flower can do without.
-        "worker_send_task_events": True,
+        # Flower builds its view from the workers' events (received, started, succeeded, failed):
+        # three publishes a task, a third of a message's fixed cost (docs/performance.md), so a
+        # deployment that does not run Flower may turn them off. No "task-sent" events: one more
+        # publish per message for a timestamp Flower can do without.
+        "worker_send_task_events": settings.task_events,
         "task_send_sent_event": False,
         # No result backend: nobody reads a task's return value (outcomes travel as messages to
         # the collector). Storing results cost two writes and two publishes per task, and every

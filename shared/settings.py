@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     worker_max_memory_mb: int = Field(
         1024, gt=0, description="a pool process above this RSS is replaced after its task"
     )
+    task_events: bool = Field(
+        True,
+        description="stage workers publish task events, what Flower shows; off saves about "
+        "1-2 ms of CPU a task where nobody watches Flower (docs/performance.md, the floor)",
+    )
     result_expires_seconds: int = Field(
         24 * 3600, gt=0, description="how long delivery counters and callback markers live"
     )

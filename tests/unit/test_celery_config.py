@@ -18,6 +18,11 @@ def test_reliability_settings_are_deliberate() -> None:
     assert conf["task_ignore_result"] and conf["result_backend"] is None
 
 
+def test_task_events_can_be_turned_off_where_nobody_watches_flower() -> None:
+    assert celery_config(Settings())["worker_send_task_events"]
+    assert not celery_config(Settings(task_events=False))["worker_send_task_events"]
+
+
 def test_concurrency_follows_the_cores_unless_set() -> None:
     assert celery_config(Settings(worker_concurrency=3))["worker_concurrency"] == 3
     assert celery_config(Settings())["worker_concurrency"] == available_cores() >= 1
