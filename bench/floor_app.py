@@ -6,9 +6,12 @@ general. Run as ``celery --app bench.floor_app worker --queues floor``.
 """
 
 import os
+import time
+from functools import cache
 from typing import Any
 
 from kombu.entity import Queue
+from redis import Redis
 
 from shared.celery_app import NewsflowCelery, make_celery, module_app
 from shared.models import StageRequest
@@ -16,6 +19,14 @@ from shared.settings import Settings
 
 QUEUE = "floor"
 TASK = "bench.floor.noop"
+# Messages whose run id starts so are the idle phase's: the task notes when it began running.
+IDLE_PREFIX = "idle-"
+STARTED = "floor:started"
+
+
+@cache
+def _redis(url: str) -> Redis:
+    return Redis.from_url(url)
 
 
 def create_app(settings: Settings) -> NewsflowCelery:
@@ -28,7 +39,11 @@ def create_app(settings: Settings) -> NewsflowCelery:
 
     @app.task(shared=False, name=TASK)
     def noop(payload: dict[str, Any]) -> str:
-        return StageRequest.model_validate(payload).article_id
+        began = time.time()
+        request = StageRequest.model_validate(payload)
+        if request.run_id.startswith(IDLE_PREFIX):
+            _redis(settings.redis_url).hset(STARTED, request.run_id, repr(began))
+        return request.article_id
 
     return app
 

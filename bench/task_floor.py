@@ -3,7 +3,9 @@
 A private redis-server (append-only, as ``make dev``) and one worker of ``bench.floor_app``,
 whose task validates a stage message (a real BBC article's Document, as ingest sends extraction)
 and returns. The queue gets ``--messages`` such messages; the CPU time of the sender, of the
-worker (main and pool process) and of redis-server is read over the run. Variants:
+worker (main and pool process) and of redis-server is read over the run. Then 20 messages go
+one at a time, 0.1 s apart: from ``send_task`` to the task running is one hop's latency on an
+idle worker (the floor under the gateway + collector overhead). Variants:
 
 - ``stages``: as the stage workers run (prefork pool, late acks, task events for Flower);
 - ``no-events``: the same without task events (Flower would show no task);
@@ -19,6 +21,7 @@ reports the ceiling this floor puts on the throughput ratio (``ceiling``).
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,10 +31,11 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+from celery import Celery
 from redis import Redis
 
 from bench.articles import bench_articles
-from bench.floor_app import QUEUE, TASK, create_app
+from bench.floor_app import IDLE_PREFIX, QUEUE, STARTED, TASK, create_app
 from bench.processes import cpu_seconds
 from services.ingest.core import build_document
 from services.localredis import free_port, start_redis
@@ -45,6 +49,9 @@ VARIANTS: dict[str, tuple[str, bool]] = {  # name: (pool, task events)
     "solo": ("solo", True),
 }
 WARM_UP = 50
+# The idle phase: messages sent one at a time, this far apart, for one hop's latency alone.
+IDLE_MESSAGES = 20
+IDLE_GAP_SECONDS = 0.1
 DRAIN_SECONDS = 300.0
 # An article's messages: ingest, extraction and summarization (task events on), and the
 # collector's three outcomes (events off: services/gateway/collector.py).
@@ -61,6 +68,8 @@ class Floor:
     redis_ms: float
     messages_per_s: float
     redis_commands: float
+    idle_hop_ms_p50: float
+    idle_hop_ms_p95: float
 
     @property
     def total_ms(self) -> float:
@@ -87,6 +96,25 @@ def _wait_drained(redis: Redis) -> None:
         if time.monotonic() > deadline:
             raise SystemExit("the floor worker did not drain its queue")
         time.sleep(0.02)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _idle_hops(app: Celery, payload: dict[str, Any], redis: Redis) -> list[float]:
+    """Milliseconds from ``send_task`` to the task running in the pool process, one message at a
+    time on an idle worker: what a message adds to an article's latency when nothing waits."""
+    sent: dict[str, float] = {}
+    for index in range(IDLE_MESSAGES):
+        message = {**payload, "run_id": f"{IDLE_PREFIX}{index}"}
+        sent[message["run_id"]] = time.time()
+        app.send_task(TASK, args=[message], argsrepr=brief_args(message))
+        time.sleep(IDLE_GAP_SECONDS)
+    _wait_drained(redis)
+    started = {_text(k): float(v) for k, v in redis.hgetall(STARTED).items()}
+    redis.delete(STARTED)
+    return [(started[run] - at) * 1000 for run, at in sent.items()]
 
 
 def _commands(redis: Redis) -> int:
@@ -119,7 +147,7 @@ def run_variant(
         _wait_drained(redis)
         time.sleep(1.0)  # the last warm-up's events and acks are over
         pids = {"worker": worker.pid, "redis": redis_pid}
-        before, commands = cpu_seconds(pids), _commands(redis)
+        before, commands_before = cpu_seconds(pids), _commands(redis)
         began, sent_cpu = time.monotonic(), time.process_time()
         for _ in range(messages):
             app.send_task(TASK, args=[payload], argsrepr=brief_args(payload))
@@ -129,6 +157,8 @@ def run_variant(
         after = cpu_seconds(pids)
         # The drain polls (two commands each) are the bench's, not the message's.
         polls = wall / 0.02 * 2
+        commands = _commands(redis) - commands_before - polls
+        hops = _idle_hops(app, payload, redis)
         per = 1000.0 / messages
         return Floor(
             variant=name,
@@ -137,7 +167,9 @@ def run_variant(
             worker_ms=round((after["worker"] - before["worker"]) * per, 3),
             redis_ms=round((after["redis"] - before["redis"]) * per, 3),
             messages_per_s=round(messages / wall, 1),
-            redis_commands=round((_commands(redis) - commands - polls) / messages, 1),
+            redis_commands=round(commands / messages, 1),
+            idle_hop_ms_p50=round(statistics.median(hops), 2),
+            idle_hop_ms_p95=round(statistics.quantiles(hops, n=20)[-1], 2),
         )
     finally:
         worker.terminate()
@@ -204,13 +236,15 @@ def floor_markdown(floor: dict[str, Any]) -> list[str]:
         f"### One message, no work ({floor['messages']} messages of {floor['payload_kb']} KB; "
         "CPU ms each)",
         "",
-        "| variant | sender | worker | redis | all | messages/s | Redis commands |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| variant | sender | worker | redis | all | messages/s | Redis commands "
+        "| one hop idle, ms p50 / p95 |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for f in floor["variants"].values():
         lines.append(
             f"| {f['variant']} | {f['send_ms']} | {f['worker_ms']} | {f['redis_ms']} "
-            f"| {f['total_ms']} | {f['messages_per_s']} | {f['redis_commands']} |"
+            f"| {f['total_ms']} | {f['messages_per_s']} | {f['redis_commands']} "
+            f"| {f['idle_hop_ms_p50']} / {f['idle_hop_ms_p95']} |"
         )
     return lines
 

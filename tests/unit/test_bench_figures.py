@@ -117,7 +117,7 @@ def test_the_report_shows_the_headline_figures() -> None:
     assert "Ceiling" not in text  # no floor measured (--floor-messages 0)
     floor = {**_floor(4.0, 2.0), "messages_ms_per_article": 18.0, "ceiling": 0.833}
     with_floor = markdown({**report, "floor": {**floor, "cpu_ratio": 0.7}})
-    assert "| stages | 0.5 | 3.2 | 0.3 | 4.0 | 300.0 | 12.0 |" in with_floor
+    assert "| stages | 0.5 | 3.2 | 0.3 | 4.0 | 300.0 | 12.0 | 2.5 / 3.1 |" in with_floor
     assert "Ceiling on the CPU ratio" in with_floor and "**0.833**; measured in this run: 0.7" in (
         with_floor
     )
@@ -135,6 +135,8 @@ def _floor(stages_ms: float, collector_ms: float) -> dict[str, object]:
                 "redis_ms": 0.3,
                 "messages_per_s": 300.0,
                 "redis_commands": 12.0,
+                "idle_hop_ms_p50": 2.5,
+                "idle_hop_ms_p95": 3.1,
                 "total_ms": total,
             }
             for name, total in (("stages", stages_ms), ("no-events", collector_ms))
