@@ -39,6 +39,7 @@ from bench.floor_app import IDLE_PREFIX, QUEUE, STARTED, TASK, create_app
 from bench.processes import cpu_seconds
 from services.ingest.core import build_document
 from services.localredis import free_port, start_redis
+from services.stack import worker_command
 from shared.celery_app import brief_args
 from shared.models import ArticleSubmission, StageRequest
 from shared.settings import Settings
@@ -53,6 +54,7 @@ WARM_UP = 50
 IDLE_MESSAGES = 20
 IDLE_GAP_SECONDS = 0.1
 DRAIN_SECONDS = 300.0
+POLL_SECONDS = 0.02
 # An article's messages: ingest, extraction and summarization (task events on), and the
 # collector's three outcomes (events off: services/gateway/collector.py).
 STAGE_MESSAGES = 3
@@ -95,7 +97,7 @@ def _wait_drained(redis: Redis) -> None:
     while not _drained(redis):
         if time.monotonic() > deadline:
             raise SystemExit("the floor worker did not drain its queue")
-        time.sleep(0.02)
+        time.sleep(POLL_SECONDS)
 
 
 def _text(value: bytes | str) -> str:
@@ -133,9 +135,8 @@ def run_variant(
         "PROMETHEUS_MULTIPROC_DIR": str(work / f"metrics-{name}"),
         "FLOOR_TASK_EVENTS": "1" if events else "0",
     }
-    celery = str(Path(sys.executable).parent / "celery")
-    argv = [celery, "--app", "bench.floor_app", "worker", "--queues", QUEUE]
-    argv += ["--hostname", f"floor-{name}@%h", "--loglevel", "INFO", "--pool", pool]
+    argv = [*worker_command("bench.floor_app", QUEUE, node=f"floor-{name}"), "--pool", pool]
+    argv[0] = str(Path(sys.executable).parent / argv[0])  # this venv's celery
     with (work / f"worker-{name}.log").open("wb") as log:
         worker = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
     app = create_app(Settings(redis_url=redis_url))
@@ -156,7 +157,7 @@ def run_variant(
         wall = time.monotonic() - began
         after = cpu_seconds(pids)
         # The drain polls (two commands each) are the bench's, not the message's.
-        polls = wall / 0.02 * 2
+        polls = wall / POLL_SECONDS * 2
         commands = _commands(redis) - commands_before - polls
         hops = _idle_hops(app, payload, redis)
         per = 1000.0 / messages

@@ -33,20 +33,21 @@ CELERY_WORKER: Final = [
 ]
 
 
-def _worker(app: str, queue: str, node: str | None = None) -> list[str]:
+def worker_command(app: str, queue: str, node: str | None = None) -> list[str]:
+    """How every Celery worker of the stack is started (and the bench's floor worker)."""
     return [arg.format(app=app, queue=queue, node=node or queue) for arg in CELERY_WORKER]
 
 
 COMMANDS: Final[dict[str, list[str]]] = {
     "gateway": ["uvicorn", "--factory", "services.gateway.app:create_app", "--no-access-log"],
-    "collector": _worker("services.gateway.collector", "results", node="collector"),
-    "callbacks": _worker("services.gateway.notifier", "callbacks"),
-    "ingest": _worker("services.ingest.worker", "ingest"),
-    "extraction": _worker("services.extraction.worker", "extraction"),
-    "summarization": _worker("services.summarization.worker", "summarization"),
+    "collector": worker_command("services.gateway.collector", "results", node="collector"),
+    "callbacks": worker_command("services.gateway.notifier", "callbacks"),
+    "ingest": worker_command("services.ingest.worker", "ingest"),
+    "extraction": worker_command("services.extraction.worker", "extraction"),
+    "summarization": worker_command("services.summarization.worker", "summarization"),
     # Monitoring (services/gateway/monitor): the poller of followed sources, and the one
     # scheduler (Celery beat) whose ticks say which sources are due.
-    "poller": _worker("services.gateway.monitor.worker", "sources", node="poller"),
+    "poller": worker_command("services.gateway.monitor.worker", "sources", node="poller"),
     "scheduler": [
         "celery",
         "--app",
