@@ -5,13 +5,13 @@ and salience describe the person, not the string. The canonical name is the long
 """
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from services.extraction.sentences import SentenceIndex
+from shared import slugs
 from shared.models import Entity, Mention
 from shared.models.extraction import ENTITY_TYPES
 
@@ -94,17 +94,13 @@ class _Cluster:
 
     @cached_property
     def words(self) -> list[str]:
-        return _WORD.findall(_fold(self.name))
+        return slugs.slug_words(self.name)
 
 
 def slug(name: str) -> str:
-    """ASCII, lower-case, hyphen-separated: the stable half of Entity.id."""
-    return "-".join(_WORD.findall(_fold(name))) or "x"
-
-
-def _fold(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return ascii_text.replace("'", "").lower()
+    """The stable half of Entity.id (shared/slugs.py); mentions always hold a word character, so
+    the placeholder is a guard, not a key two names share."""
+    return slugs.slug(name) or "x"
 
 
 def _shouted(form: str) -> bool:

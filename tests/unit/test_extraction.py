@@ -5,6 +5,7 @@ import pytest
 from services.extraction.core import language_warnings
 from services.extraction.entities import Span, build_entities, slug, trim
 from services.extraction.sentences import SentenceIndex
+from services.gateway.corpus.keys import entity_key
 from shared.models import Document, Sentence
 
 
@@ -30,9 +31,31 @@ def _spans(text: str, *pairs: tuple[str, str]) -> list[Span]:
     return out
 
 
-def test_slug_is_ascii_and_stable() -> None:
+def test_slug_folds_case_accents_and_apostrophes() -> None:
     assert slug("People’s Liberation Army") == "peoples-liberation-army"
+    assert slug("People's LIBERATION army") == "peoples-liberation-army"
     assert slug("São Paulo") == "sao-paulo"
+
+
+def test_slug_keeps_letters_of_every_script() -> None:
+    # An ASCII fold left these "x" and "sren-kierkegaard".
+    assert slug("Владимир Путин") == "владимир-путин"
+    assert slug("習近平") == "習近平"
+    assert slug("Søren Kierkegaard") == "søren-kierkegaard"
+
+
+def test_entity_ids_and_archive_keys_share_one_slug() -> None:
+    for name in ("People’s Bank", "Łódź", "Владимир Путин", "Jean‐Paul Sartre", "Straße"):
+        assert entity_key("PERSON", name) == f"PERSON:{slug(name)}"
+
+
+def test_names_in_other_scripts_stay_apart() -> None:
+    text = "Владимир Путин met 習近平. Алексей Навальный was not there."
+    names = ["Владимир Путин", "習近平", "Алексей Навальный"]
+    spans = _spans(text, *[(name, "PERSON") for name in names])
+    entities = build_entities(spans, text, SentenceIndex(_doc(text)))
+    assert sorted(e.name for e in entities) == ["Алексей Навальный", "Владимир Путин", "習近平"]
+    assert len({e.id for e in entities}) == 3
 
 
 def test_trim_drops_article_and_possessive() -> None:

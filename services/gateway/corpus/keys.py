@@ -1,24 +1,17 @@
-"""Stable keys for entities and places across articles: ``TYPE:slug`` and ``slug``.
-
-The slug folds case and accents and joins word characters with hyphens, as extraction's entity
-ids do for ASCII names, but keeps letters of every script, so "Владимир Путин" and "習近平" get
-keys of their own instead of one shared placeholder.
-"""
+"""Stable keys for entities and places across articles: ``TYPE:slug`` and ``slug``, the slug
+being extraction's (shared/slugs.py), cut to fit the archive's key columns."""
 
 import re
-import unicodedata
 
-_WORD = re.compile(r"\w+")
+from shared import slugs
+
 _TYPE = re.compile(r"[A-Za-z_]{2,16}")
-_APOSTROPHES = str.maketrans("", "", "'\u2019")
 # Room for "WORK_OF_ART:" within the archive's key columns (tables.KEY_LENGTH, 255).
 MAX_SLUG = 240
 
 
 def slug(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name.translate(_APOSTROPHES))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return "-".join(_WORD.findall(stripped.casefold()))[:MAX_SLUG]
+    return slugs.slug(name)[:MAX_SLUG]
 
 
 def entity_key(entity_type: str, name: str) -> str:
