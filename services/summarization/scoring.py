@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from services.summarization.features import GROUPS, NAMES
+from services.summarization.features import GROUPS, NAMES, TITLE_COLUMNS
 from services.summarization.vectors import Matrix
 
 WEIGHTS_FILE = Path(__file__).parent / "weights" / "headline-logit.json"
@@ -82,7 +82,8 @@ def score(
     if PRIOR not in disabled:
         scores = scores + weights.prior_weight * matrix[:, NAMES.index("prior")]
     if TITLE not in disabled:
-        by_words, by_meaning = on_title[:, 0], on_title[:, 1]
+        by_words = on_title[:, TITLE_COLUMNS.index("words")]
+        by_meaning = on_title[:, TITLE_COLUMNS.index("meaning")]
         similarity = by_words if TITLE_MEANING in disabled else (by_words + by_meaning) / 2
         scores = scores + TITLE_WEIGHT * similarity
     return scores
