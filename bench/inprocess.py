@@ -8,6 +8,7 @@ ratio of the report compares.
 """
 
 import multiprocessing
+import signal
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,6 +33,9 @@ _watch = IndexCache()
 
 def _load(archive_url: str | None) -> None:
     global _pipeline, _settings, _archive
+    # The bench's TERM handler unwinds its stacks; a forked pool process owns none, and must die
+    # on TERM whatever Python code it is in.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _settings = Settings()
     _pipeline = load_pipeline(_settings)
     _archive = connect(archive_url) if archive_url else None
@@ -81,4 +85,9 @@ def run_inprocess(
         began = time.perf_counter()
         cpu = pool.map(_run, list(enumerate(articles)), chunksize=1)
         seconds = time.perf_counter() - began
+        # Leaving the block alone calls terminate(), which can hang with a worker waiting on the
+        # task queue's lock (python/cpython#78178; seen once here, the bench stuck for 17 min):
+        # the processes are let finish instead.
+        pool.close()
+        pool.join()
     return InProcessRun(processes, len(articles), seconds, 1000 * sum(cpu) / len(cpu))
