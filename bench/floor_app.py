@@ -29,6 +29,10 @@ def _redis(url: str) -> Redis:
     return Redis.from_url(url)
 
 
+def _listed(payload: dict[str, Any] | list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return payload if isinstance(payload, list) else [payload]
+
+
 def create_app(settings: Settings) -> NewsflowCelery:
     app = make_celery("floor", settings)
     app.conf.task_queues = [Queue(QUEUE)]
@@ -38,12 +42,14 @@ def create_app(settings: Settings) -> NewsflowCelery:
     app.conf.worker_send_task_events = os.environ.get("FLOOR_TASK_EVENTS", "1") == "1"
 
     @app.task(shared=False, name=TASK)
-    def noop(payload: dict[str, Any]) -> str:
+    def noop(payload: dict[str, Any] | list[dict[str, Any]]) -> str:
+        """One stage message, or a batch of them in one message (the floor's ``batch`` variant:
+        what carrying several articles a message would cost)."""
         began = time.time()
-        request = StageRequest.model_validate(payload)
-        if request.run_id.startswith(IDLE_PREFIX):
-            _redis(settings.redis_url).hset(STARTED, request.run_id, repr(began))
-        return request.article_id
+        requests = [StageRequest.model_validate(p) for p in _listed(payload)]
+        if requests[0].run_id.startswith(IDLE_PREFIX):
+            _redis(settings.redis_url).hset(STARTED, requests[0].run_id, repr(began))
+        return requests[0].article_id
 
     return app
 

@@ -30,7 +30,7 @@ from bench.figures import article_times, run_figures
 from bench.inprocess import InProcessRun, run_inprocess
 from bench.plots import latency_plot, workers_plot
 from bench.report import markdown
-from bench.task_floor import ceiling, measure_floor, messages_ms
+from bench.task_floor import batched_ceiling, ceiling, measure_floor, messages_ms
 from shared.cores import available_cores
 
 
@@ -151,6 +151,7 @@ def _floor(report: dict[str, Any], floor: dict[str, Any]) -> dict[str, Any]:
         **floor,
         "messages_ms_per_article": round(messages_ms(floor), 2),
         "ceiling": ceiling(inprocess, floor),
+        "batched_ceiling": batched_ceiling(inprocess, floor),
         "cpu_ratio": round(inprocess / stack, 3),
     }
 

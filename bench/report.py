@@ -117,12 +117,18 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def _floor(floor: dict[str, Any]) -> list[str]:
+    batched = floor.get("batched_ceiling")
     return [
         *floor_markdown(floor),
         "",
         f"An article's six messages at their floor: {floor['messages_ms_per_article']} ms of "
         f"CPU. Ceiling on the CPU ratio (in-process CPU against the same plus those): "
-        f"**{floor['ceiling']}**; measured in this run: {floor['cpu_ratio']}.",
+        f"**{floor['ceiling']}**; measured in this run: {floor['cpu_ratio']}."
+        + (
+            f" Were articles carried eight a message (batch8), the ceiling would be {batched}."
+            if batched is not None
+            else ""
+        ),
     ]
 
 

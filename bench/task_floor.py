@@ -10,7 +10,10 @@ idle worker (the floor under the gateway + collector overhead). Variants:
 - ``stages``: as the stage workers run (prefork pool, late acks, task events for Flower);
 - ``no-events``: the same without task events (Flower would show no task);
 - ``solo``: events on, the task run in the worker's main process (no pool hand-off, and no hard
-  time limit or crash isolation).
+  time limit or crash isolation);
+- ``batch8``: as the stages, each message carrying eight such stage messages (a design this
+  project does not have): what an article's share of a message would cost if articles travelled
+  in batches, the option docs/performance.md weighs against the ratio target.
 
     .venv/bin/python -m bench.task_floor [--messages 2000] [--variants stages,no-events,solo]
 
@@ -44,11 +47,13 @@ from shared.celery_app import brief_args
 from shared.models import ArticleSubmission, StageRequest
 from shared.settings import Settings
 
-VARIANTS: dict[str, tuple[str, bool]] = {  # name: (pool, task events)
-    "stages": ("prefork", True),
-    "no-events": ("prefork", False),
-    "solo": ("solo", True),
+VARIANTS: dict[str, tuple[str, bool, int]] = {  # name: (pool, task events, articles a message)
+    "stages": ("prefork", True, 1),
+    "no-events": ("prefork", False, 1),
+    "solo": ("solo", True, 1),
+    "batch8": ("prefork", True, 8),
 }
+BATCHED = "batch8"
 WARM_UP = 50
 # The idle phase: messages sent one at a time, this far apart, for one hop's latency alone.
 IDLE_MESSAGES = 20
@@ -72,10 +77,16 @@ class Floor:
     redis_commands: float
     idle_hop_ms_p50: float
     idle_hop_ms_p95: float
+    articles_per_message: int = 1
 
     @property
     def total_ms(self) -> float:
         return self.send_ms + self.worker_ms + self.redis_ms
+
+    @property
+    def article_ms(self) -> float:
+        """One article's share of a message."""
+        return self.total_ms / self.articles_per_message
 
 
 def stage_message(settings: Settings) -> dict[str, Any]:
@@ -86,6 +97,19 @@ def stage_message(settings: Settings) -> dict[str, Any]:
     return StageRequest(article_id=document.article_id, run_id="r", document=document).model_dump(
         mode="json"
     )
+
+
+def _body(
+    payload: dict[str, Any], batch: int, run_id: str | None = None
+) -> dict[str, Any] | list[dict[str, Any]]:
+    """A message's argument: the stage message, or ``batch`` of them; ``run_id`` marks it."""
+    first = payload if run_id is None else {**payload, "run_id": run_id}
+    return first if batch == 1 else [first] + [payload] * (batch - 1)
+
+
+def _send(app: Celery, body: dict[str, Any] | list[dict[str, Any]]) -> None:
+    first = body[0] if isinstance(body, list) else body
+    app.send_task(TASK, args=[body], argsrepr=brief_args(first))
 
 
 def _drained(redis: Redis) -> bool:
@@ -104,14 +128,15 @@ def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def _idle_hops(app: Celery, payload: dict[str, Any], redis: Redis) -> list[float]:
+def _idle_hops(app: Celery, payload: dict[str, Any], batch: int, redis: Redis) -> list[float]:
     """Milliseconds from ``send_task`` to the task running in the pool process, one message at a
     time on an idle worker: what a message adds to an article's latency when nothing waits."""
     sent: dict[str, float] = {}
     for index in range(IDLE_MESSAGES):
-        message = {**payload, "run_id": f"{IDLE_PREFIX}{index}"}
-        sent[message["run_id"]] = time.time()
-        app.send_task(TASK, args=[message], argsrepr=brief_args(message))
+        run_id = f"{IDLE_PREFIX}{index}"
+        body = _body(payload, batch, run_id)
+        sent[run_id] = time.time()
+        _send(app, body)
         time.sleep(IDLE_GAP_SECONDS)
     _wait_drained(redis)
     started = {_text(k): float(v) for k, v in redis.hgetall(STARTED).items()}
@@ -126,7 +151,8 @@ def _commands(redis: Redis) -> int:
 def run_variant(
     name: str, messages: int, payload: dict[str, Any], redis_url: str, work: Path
 ) -> Floor:
-    pool, events = VARIANTS[name]
+    pool, events, batch = VARIANTS[name]
+    body = _body(payload, batch)
     env = {
         **os.environ,
         "REDIS_URL": redis_url,
@@ -144,14 +170,14 @@ def run_variant(
     redis_pid = int(redis.info("server")["process_id"])
     try:
         for _ in range(WARM_UP):
-            app.send_task(TASK, args=[payload], argsrepr=brief_args(payload))
+            _send(app, body)
         _wait_drained(redis)
         time.sleep(1.0)  # the last warm-up's events and acks are over
         pids = {"worker": worker.pid, "redis": redis_pid}
         before, commands_before = cpu_seconds(pids), _commands(redis)
         began, sent_cpu = time.monotonic(), time.process_time()
         for _ in range(messages):
-            app.send_task(TASK, args=[payload], argsrepr=brief_args(payload))
+            _send(app, body)
         sent_cpu = time.process_time() - sent_cpu
         _wait_drained(redis)
         wall = time.monotonic() - began
@@ -159,7 +185,7 @@ def run_variant(
         # The drain polls (two commands each) are the bench's, not the message's.
         polls = wall / POLL_SECONDS * 2
         commands = _commands(redis) - commands_before - polls
-        hops = _idle_hops(app, payload, redis)
+        hops = _idle_hops(app, payload, batch, redis)
         per = 1000.0 / messages
         return Floor(
             variant=name,
@@ -171,6 +197,7 @@ def run_variant(
             redis_commands=round(commands / messages, 1),
             idle_hop_ms_p50=round(statistics.median(hops), 2),
             idle_hop_ms_p95=round(statistics.quantiles(hops, n=20)[-1], 2),
+            articles_per_message=batch,
         )
     finally:
         worker.terminate()
@@ -202,7 +229,14 @@ def measure_floor(messages: int, variants: list[str] | None = None) -> dict[str,
     return {
         "messages": messages,
         "payload_kb": round(len(json.dumps(payload)) / 1024, 2),
-        "variants": {f.variant: {**asdict(f), "total_ms": round(f.total_ms, 3)} for f in floors},
+        "variants": {
+            f.variant: {
+                **asdict(f),
+                "total_ms": round(f.total_ms, 3),
+                "article_ms": round(f.article_ms, 3),
+            }
+            for f in floors
+        },
     }
 
 
@@ -222,6 +256,16 @@ def ceiling(inprocess_cpu_ms: float, floor: dict[str, Any]) -> float:
     return round(inprocess_cpu_ms / (inprocess_cpu_ms + messages_ms(floor)), 3)
 
 
+def batched_ceiling(inprocess_cpu_ms: float, floor: dict[str, Any]) -> float | None:
+    """The same ceiling had articles travelled in batches (``batch8``): an article's six messages
+    at its share of a batch message; None when that variant was not measured."""
+    batched = floor["variants"].get(BATCHED)
+    if batched is None:
+        return None
+    messages = (STAGE_MESSAGES + COLLECTOR_MESSAGES) * float(batched["article_ms"])
+    return round(inprocess_cpu_ms / (inprocess_cpu_ms + messages), 3)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=2000)
@@ -237,15 +281,16 @@ def floor_markdown(floor: dict[str, Any]) -> list[str]:
         f"### One message, no work ({floor['messages']} messages of {floor['payload_kb']} KB; "
         "CPU ms each)",
         "",
-        "| variant | sender | worker | redis | all | messages/s | Redis commands "
-        "| one hop idle, ms p50 / p95 |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| variant | articles a message | sender | worker | redis | all | an article's share "
+        "| messages/s | Redis commands | one hop idle, ms p50 / p95 |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for f in floor["variants"].values():
         lines.append(
-            f"| {f['variant']} | {f['send_ms']} | {f['worker_ms']} | {f['redis_ms']} "
-            f"| {f['total_ms']} | {f['messages_per_s']} | {f['redis_commands']} "
-            f"| {f['idle_hop_ms_p50']} / {f['idle_hop_ms_p95']} |"
+            f"| {f['variant']} | {f['articles_per_message']} | {f['send_ms']} "
+            f"| {f['worker_ms']} | {f['redis_ms']} | {f['total_ms']} | {f['article_ms']} "
+            f"| {f['messages_per_s']} "
+            f"| {f['redis_commands']} | {f['idle_hop_ms_p50']} / {f['idle_hop_ms_p95']} |"
         )
     return lines
 

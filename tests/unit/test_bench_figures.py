@@ -6,7 +6,7 @@ from bench.distributed import StackRun
 from bench.figures import article_times, run_figures
 from bench.processes import MemorySampler
 from bench.report import markdown
-from bench.task_floor import ceiling, messages_ms
+from bench.task_floor import batched_ceiling, ceiling, messages_ms
 from shared.models import ArticleResult
 from shared.models.result import StageStatus
 
@@ -117,13 +117,23 @@ def test_the_report_shows_the_headline_figures() -> None:
     assert "Ceiling" not in text  # no floor measured (--floor-messages 0)
     floor = {**_floor(4.0, 2.0), "messages_ms_per_article": 18.0, "ceiling": 0.833}
     with_floor = markdown({**report, "floor": {**floor, "cpu_ratio": 0.7}})
-    assert "| stages | 0.5 | 3.2 | 0.3 | 4.0 | 300.0 | 12.0 | 2.5 / 3.1 |" in with_floor
+    assert "| stages | 1 | 0.5 | 3.2 | 0.3 | 4.0 | 4.0 | 300.0 | 12.0 | 2.5 / 3.1 |" in with_floor
     assert "Ceiling on the CPU ratio" in with_floor and "**0.833**; measured in this run: 0.7" in (
         with_floor
     )
+    assert "eight a message" not in with_floor  # no batch8 variant measured
+    batched = {**floor, "cpu_ratio": 0.7, "batched_ceiling": 0.95}
+    assert "Were articles carried eight a message (batch8), the ceiling would be 0.95." in (
+        markdown({**report, "floor": batched})
+    )
 
 
-def _floor(stages_ms: float, collector_ms: float) -> dict[str, object]:
+def _floor(
+    stages_ms: float, collector_ms: float, batch_ms: float | None = None
+) -> dict[str, object]:
+    variants = [("stages", stages_ms, 1), ("no-events", collector_ms, 1)]
+    if batch_ms is not None:
+        variants.append(("batch8", batch_ms, 8))
     return {
         "messages": 10,
         "payload_kb": 4.7,
@@ -137,9 +147,11 @@ def _floor(stages_ms: float, collector_ms: float) -> dict[str, object]:
                 "redis_commands": 12.0,
                 "idle_hop_ms_p50": 2.5,
                 "idle_hop_ms_p95": 3.1,
+                "articles_per_message": batch,
                 "total_ms": total,
+                "article_ms": total / batch,
             }
-            for name, total in (("stages", stages_ms), ("no-events", collector_ms))
+            for name, total, batch in variants
         },
     }
 
@@ -151,3 +163,9 @@ def test_the_ceiling_adds_an_articles_messages_at_their_floor_to_the_cores() -> 
     assert messages_ms(floor) == 18.0
     assert ceiling(90.0, floor) == round(90 / 108, 3)
     assert ceiling(90.0, _floor(0.0, 0.0)) == 1.0
+
+
+def test_the_batched_ceiling_counts_an_articles_share_of_a_batch_message() -> None:
+    # A message of eight articles at 8 ms: 1 ms an article a message, six messages, 90 / 96.
+    assert batched_ceiling(90.0, _floor(4.0, 2.0, batch_ms=8.0)) == round(90 / 96, 3)
+    assert batched_ceiling(90.0, _floor(4.0, 2.0)) is None  # batch8 not measured
