@@ -31,11 +31,17 @@ _archive: Engine | None = None
 _watch = IndexCache()
 
 
+def die_on_term() -> None:
+    """The bench's TERM handler unwinds its stacks; a forked pool process owns none. Leaving the
+    pool's block TERMs its processes (``terminate()``); with the inherited handler one went on
+    waiting on the task queue's lock and the bench hung in the join for 17 minutes (the race of
+    python/cpython#78178). With the default action TERM ends a process in any state."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _load(archive_url: str | None) -> None:
     global _pipeline, _settings, _archive
-    # The bench's TERM handler unwinds its stacks; a forked pool process owns none, and must die
-    # on TERM whatever Python code it is in.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_on_term()
     _settings = Settings()
     _pipeline = load_pipeline(_settings)
     _archive = connect(archive_url) if archive_url else None
@@ -85,9 +91,4 @@ def run_inprocess(
         began = time.perf_counter()
         cpu = pool.map(_run, list(enumerate(articles)), chunksize=1)
         seconds = time.perf_counter() - began
-        # Leaving the block alone calls terminate(), which can hang with a worker waiting on the
-        # task queue's lock (python/cpython#78178; seen once here, the bench stuck for 17 min):
-        # the processes are let finish instead.
-        pool.close()
-        pool.join()
     return InProcessRun(processes, len(articles), seconds, 1000 * sum(cpu) / len(cpu))

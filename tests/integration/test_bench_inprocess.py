@@ -1,18 +1,62 @@
-"""The bench's in-process baseline: real models in a pool of forked processes that gives back
-every article's CPU time and is let finish, leaving no process behind. (The race this closing
-avoids, ``terminate()`` hanging on a worker that waits on the task queue's lock, is too rare to
-provoke in a test: once in some thirty bench runs.)"""
+"""The bench's in-process baseline. Each test runs in a fresh interpreter: the baseline forks, and
+a fork of this test process (holding the kombu connections of earlier tests) blocks in kombu's
+after-fork cleanup on an inherited socket."""
 
-import multiprocessing
+import json
+import subprocess
+import sys
+from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[2]
+
+BASELINE = """
+import json, multiprocessing
 from bench.inprocess import run_inprocess
 from services.seeds import seed_submissions
+run = run_inprocess(seed_submissions()[:2] * 2, processes=2)
+print(json.dumps({"articles": run.articles, "cpu_ms": run.cpu_ms_per_article,
+                  "left": len(multiprocessing.active_children())}))
+"""
+
+# The bench's own TERM handler (bench/pipeline.py) in the parent; a forked child runs what the
+# baseline's pool initializer runs, then waits; TERM must end it by the signal itself.
+TERMED = """
+import multiprocessing, os, signal, sys, time
+from bench.inprocess import die_on_term
+signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+
+def child(ready):
+    die_on_term()
+    ready.set()
+    time.sleep(60)
+
+context = multiprocessing.get_context("fork")
+ready = context.Event()
+process = context.Process(target=child, args=(ready,))
+process.start()
+ready.wait(30)
+os.kill(process.pid, signal.SIGTERM)
+process.join(30)
+print(process.exitcode)
+"""
+
+
+def _run(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip().splitlines()[-1]
 
 
 def test_baseline_runs_every_article_and_leaves_no_process() -> None:
-    articles = seed_submissions()[:2] * 2
-    run = run_inprocess(articles, processes=2)
-    assert run.articles == 4
-    assert run.seconds > 0
-    assert run.cpu_ms_per_article > 0
-    assert multiprocessing.active_children() == []
+    run = json.loads(_run(BASELINE))
+    assert run["articles"] == 4
+    assert run["cpu_ms"] > 0
+    assert run["left"] == 0
+
+
+def test_a_baseline_process_dies_by_term_not_by_the_benchs_handler() -> None:
+    # -15: killed by the signal. The inherited handler would exit with 143 (128 + 15) if the
+    # Python code it interrupts lets SystemExit through, and not at all if it does not.
+    assert _run(TERMED) == "-15"
