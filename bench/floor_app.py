@@ -43,7 +43,7 @@ def create_app(settings: Settings) -> NewsflowCelery:
 
     @app.task(shared=False, name=TASK)
     def noop(payload: dict[str, Any] | list[dict[str, Any]]) -> str:
-        """One stage message, or a batch of them in one message (the floor's ``batch`` variant:
+        """One stage message, or a batch of them in one message (the floor's ``batch8`` variant:
         what carrying several articles a message would cost)."""
         began = time.time()
         requests = [StageRequest.model_validate(p) for p in _listed(payload)]

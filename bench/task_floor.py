@@ -15,7 +15,7 @@ idle worker (the floor under the gateway + collector overhead). Variants:
   project does not have): what an article's share of a message would cost if articles travelled
   in batches, the option docs/performance.md weighs against the ratio target.
 
-    .venv/bin/python -m bench.task_floor [--messages 2000] [--variants stages,no-events,solo]
+    .venv/bin/python -m bench.task_floor [--messages 2000] [--variants stages,no-events,solo,batch8]
 
 Prints a Markdown table, then one JSON object as the last line. ``make bench`` runs it too and
 reports the ceiling this floor puts on the throughput ratio (``ceiling``).
