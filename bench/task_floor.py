@@ -253,7 +253,7 @@ def ceiling(inprocess_cpu_ms: float, floor: dict[str, Any]) -> float:
     """The highest CPU ratio the design allows: the in-process cores' CPU against the same plus
     an article's messages at their floor, as if the gateway, the collector's record merges and
     archive write, and every stage shell cost nothing more."""
-    return round(inprocess_cpu_ms / (inprocess_cpu_ms + messages_ms(floor)), 3)
+    return _ratio(inprocess_cpu_ms, messages_ms(floor))
 
 
 def batched_ceiling(inprocess_cpu_ms: float, floor: dict[str, Any]) -> float | None:
@@ -262,8 +262,13 @@ def batched_ceiling(inprocess_cpu_ms: float, floor: dict[str, Any]) -> float | N
     batched = floor["variants"].get(BATCHED)
     if batched is None:
         return None
-    messages = (STAGE_MESSAGES + COLLECTOR_MESSAGES) * float(batched["article_ms"])
-    return round(inprocess_cpu_ms / (inprocess_cpu_ms + messages), 3)
+    return _ratio(
+        inprocess_cpu_ms, (STAGE_MESSAGES + COLLECTOR_MESSAGES) * float(batched["article_ms"])
+    )
+
+
+def _ratio(inprocess_cpu_ms: float, messages_cpu_ms: float) -> float:
+    return round(inprocess_cpu_ms / (inprocess_cpu_ms + messages_cpu_ms), 3)
 
 
 def main() -> None:
