@@ -114,11 +114,27 @@ def _submit(client: httpx.Client, body: dict[str, Any]) -> tuple[str, float]:
     return str(response.json()["id"]), elapsed
 
 
+def _submit_batch(client: httpx.Client, bodies: list[dict[str, Any]]) -> tuple[list[str], float]:
+    began = time.perf_counter()
+    response = client.post("/articles/batch", json=bodies)
+    elapsed = 1000 * (time.perf_counter() - began)
+    items = response.json().get("items", []) if response.status_code == 202 else []
+    if len(items) != len(bodies) or not all("id" in item for item in items):
+        raise RuntimeError(f"batch refused: {response.status_code} {response.text[:300]}")
+    return [str(item["id"]) for item in items], elapsed
+
+
 def drive(
-    local: LocalStack, client: httpx.Client, articles: list[dict[str, Any]], in_flight: int
+    local: LocalStack,
+    client: httpx.Client,
+    articles: list[dict[str, Any]],
+    in_flight: int,
+    batch: int = 1,
 ) -> tuple[list[str], list[float], int, float]:
-    """Submit ``articles`` keeping ``in_flight`` open; returns ids, submit times, bench commands
-    and the seconds from the first submission to the last article's end."""
+    """Submit ``articles`` keeping ``in_flight`` open, one at a time (``POST /articles``) or
+    ``batch`` at a time (``POST /articles/batch``); returns ids, submit times (a batch's round
+    trip for each of its articles), bench commands and the seconds from the first submission to
+    the last article's end."""
     ids: list[str] = []
     submit_ms: list[float] = []
     open_ids: list[str] = []
@@ -127,10 +143,15 @@ def drive(
     began = time.perf_counter()
     while pending or open_ids:
         while pending and len(open_ids) < in_flight:
-            article_id, elapsed = _submit(client, pending.pop(0))
-            ids.append(article_id)
-            submit_ms.append(elapsed)
-            open_ids.append(article_id)
+            if batch > 1:
+                group, pending = pending[:batch], pending[batch:]
+                sent, elapsed = _submit_batch(client, group)
+            else:
+                article_id, elapsed = _submit(client, pending.pop(0))
+                sent = [article_id]
+            ids.extend(sent)
+            submit_ms.extend([elapsed] * len(sent))
+            open_ids.extend(sent)
         time.sleep(POLL_SECONDS)
         scores = local.redis.zmscore(OPEN_KEY, open_ids)
         commands += 1
@@ -148,6 +169,7 @@ class Phase:
     label: str
     articles: list[dict[str, Any]]
     in_flight: int
+    batch: int = 1  # articles a submission: 1 is POST /articles, more is POST /articles/batch
 
 
 def measure(
@@ -174,7 +196,7 @@ def measure(
             memory_before = int(local.redis.info("memory")["used_memory"])
             with MemorySampler(pids) as memory:
                 ids, submit_ms, bench_commands, seconds = drive(
-                    local, client, phase.articles, phase.in_flight
+                    local, client, phase.articles, phase.in_flight, phase.batch
                 )
             stats = local.redis.info("stats")
             commands = int(stats["total_commands_processed"]) - commands_before

@@ -6,6 +6,8 @@ One run, on this machine's cores (shared/cores.py):
 2. the stack (private redis-server, gateway, collector, one worker per stage at the default
    concurrency): a loaded phase (``--in-flight`` articles open at a time) for throughput and
    latency under load, then an idle phase (one article at a time) for the overhead on its own;
+   then a fresh stack takes the same articles as batch submissions (``--batch`` a request:
+   shared/batching.py carries them that many to a message);
 3. the baseline again (the machine is shared and noisy: the mean of the two brackets the stack);
 4. the floor: what one message costs with no work in it (``bench/task_floor.py``), and the
    ceiling it puts on the ratio;
@@ -32,6 +34,7 @@ from bench.plots import latency_plot, workers_plot
 from bench.report import markdown
 from bench.task_floor import batched_ceiling, ceiling, measure_floor, messages_ms
 from shared.cores import available_cores
+from shared.settings import Settings
 
 
 def _arguments() -> argparse.Namespace:
@@ -43,6 +46,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--in-flight", type=int, default=0, help="0 = 4 per core")
     parser.add_argument(
         "--floor-messages", type=int, default=1500, help="messages per floor variant; 0 = skip"
+    )
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=Settings().batch_max_articles,
+        help="articles a batch submission in the batched phase; 1 = skip the phase",
     )
     parser.add_argument("--bbc", type=Path, default=DEFAULT_BBC)
     parser.add_argument("--out", type=Path, default=Path(".data/bench"))
@@ -84,6 +93,15 @@ def main() -> None:
         [Phase("loaded", loaded, in_flight), Phase("idle", idle, 1)], warmup, {}, logs / "default"
     )
     _log(f"  {loaded_run.articles_per_s:.2f} articles/s")
+    batched: StackRun | None = None
+    if args.batch > 1:
+        # Enough batches open for every stage's pool processes to hold one.
+        batch_in_flight = max(in_flight, 3 * args.batch)
+        _log(f"fresh stack, the same articles {args.batch} a request, {batch_in_flight} in flight")
+        (batched,) = measure(
+            [Phase("batched", loaded, batch_in_flight, args.batch)], warmup, {}, logs / "batched"
+        )
+        _log(f"  {batched.articles_per_s:.2f} articles/s")
     before: StackRun | None = None
     if args.compare:
         extra = dict(pair.split("=", 1) for pair in args.compare_env.split(",") if pair)
@@ -124,6 +142,10 @@ def main() -> None:
     report = _report(cores, in_flight, baseline, archived, loaded_run, idle_run, sweep_runs)
     if floor is not None:
         report["floor"] = _floor(report, floor)
+    if batched is not None:
+        report["batched"] = _batched(report, batched, args.batch)
+        report["headline"]["batched_articles_per_s"] = report["batched"]["articles_per_s"]
+        report["headline"]["batched_throughput_ratio"] = report["batched"]["throughput_ratio"]
     if before is not None:
         report["before"] = {"ref": args.compare, "env": args.compare_env, **run_figures(before)}
     (args.out / "bench.json").write_text(json.dumps(report, indent=2))
@@ -153,6 +175,18 @@ def _floor(report: dict[str, Any], floor: dict[str, Any]) -> dict[str, Any]:
         "ceiling": ceiling(inprocess, floor),
         "batched_ceiling": batched_ceiling(inprocess, floor),
         "cpu_ratio": round(inprocess / stack, 3),
+    }
+
+
+def _batched(report: dict[str, Any], run: StackRun, batch: int) -> dict[str, Any]:
+    """The batched phase, with its ratios against both in-process baselines."""
+    rate = run.articles_per_s
+    return {
+        **run_figures(run),
+        "batch": batch,
+        "in_flight": max(report["in_flight"], 3 * batch),
+        "throughput_ratio": round(rate / report["inprocess"]["articles_per_s"], 3),
+        "same_work_ratio": round(rate / report["inprocess_archived"]["articles_per_s"], 3),
     }
 
 

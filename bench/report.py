@@ -109,11 +109,52 @@ def markdown(report: dict[str, Any]) -> str:
     ]
     for processes, rate in report["sweep"].items():
         lines.append(_row(processes, rate, round(rate / head["inprocess_articles_per_s"], 3)))
+    if "batched" in report:
+        lines += ["", *_batched(report["batched"], loaded)]
     if "floor" in report:
         lines += ["", *_floor(report["floor"])]
     if "before" in report:
         lines += ["", *_before_after(report["before"], loaded)]
     return "\n".join(lines) + "\n"
+
+
+def _batched(batched: dict[str, Any], loaded: dict[str, Any]) -> list[str]:
+    """The same articles as batch submissions (a fresh stack), beside one at a time."""
+    lines = [
+        f"### Batch submissions: the same articles {batched['batch']} a request, "
+        f"{batched['in_flight']} in flight",
+        "",
+        _row("figure", "one a request", "batched"),
+        _row("---", "---", "---"),
+        _row("articles/s", loaded["articles_per_s"], batched["articles_per_s"]),
+        _row(
+            "throughput ratio (in-process; the same work)",
+            "",
+            f"**{batched['throughput_ratio']}**; {batched['same_work_ratio']}",
+        ),
+        _row("latency p50 / p95 / p99, ms", _p(loaded["latency_ms"]), _p(batched["latency_ms"])),
+        _row(
+            "Redis commands per article",
+            loaded["redis_commands_per_article"],
+            batched["redis_commands_per_article"],
+        ),
+    ]
+    for name in sorted(loaded["cpu_ms_per_article"]):
+        lines.append(
+            _row(
+                f"CPU ms / article: {name}",
+                loaded["cpu_ms_per_article"][name],
+                batched["cpu_ms_per_article"].get(name, "-"),
+            )
+        )
+    lines.append(
+        _row(
+            "CPU ms / article: all",
+            round(sum(loaded["cpu_ms_per_article"].values()), 1),
+            round(sum(batched["cpu_ms_per_article"].values()), 1),
+        )
+    )
+    return lines
 
 
 def _floor(floor: dict[str, Any]) -> list[str]:

@@ -21,6 +21,11 @@ TASK_INGEST: Final = "ingest.article"
 TASK_EXTRACTION: Final = "extraction.article"
 TASK_SUMMARIZATION: Final = "summarization.article"
 TASK_COLLECT: Final = "results.collect"
+# Several articles in one message (shared/batch_stage.py): the same work, one message's cost.
+TASK_INGEST_BATCH: Final = "ingest.batch"
+TASK_EXTRACTION_BATCH: Final = "extraction.batch"
+TASK_SUMMARIZATION_BATCH: Final = "summarization.batch"
+TASK_COLLECT_BATCH: Final = "results.collect_batch"
 TASK_CALLBACK: Final = "results.callback"
 TASK_SOURCES_DUE: Final = "sources.due"
 TASK_SOURCE_POLL: Final = "sources.poll"
@@ -32,6 +37,10 @@ TASK_ROUTES: Final[dict[str, dict[str, str]]] = {
     TASK_EXTRACTION: {"queue": QUEUE_EXTRACTION},
     TASK_SUMMARIZATION: {"queue": QUEUE_SUMMARIZATION},
     TASK_COLLECT: {"queue": QUEUE_RESULTS},
+    TASK_INGEST_BATCH: {"queue": QUEUE_INGEST},
+    TASK_EXTRACTION_BATCH: {"queue": QUEUE_EXTRACTION},
+    TASK_SUMMARIZATION_BATCH: {"queue": QUEUE_SUMMARIZATION},
+    TASK_COLLECT_BATCH: {"queue": QUEUE_RESULTS},
     TASK_CALLBACK: {"queue": QUEUE_CALLBACKS},
     TASK_SOURCES_DUE: {"queue": QUEUE_SOURCES},
     TASK_SOURCE_POLL: {"queue": QUEUE_SOURCES},
@@ -43,4 +52,12 @@ STAGE_QUEUES: Final[dict[Stage, str]] = {
     "ingest": QUEUE_INGEST,
     "extraction": QUEUE_EXTRACTION,
     "summarization": QUEUE_SUMMARIZATION,
+}
+
+# Each stage's task for one article and for a batch: a batch gives back to the single task every
+# article it did not finish.
+STAGE_TASKS: Final[dict[Stage, tuple[str, str]]] = {
+    "ingest": (TASK_INGEST, TASK_INGEST_BATCH),
+    "extraction": (TASK_EXTRACTION, TASK_EXTRACTION_BATCH),
+    "summarization": (TASK_SUMMARIZATION, TASK_SUMMARIZATION_BATCH),
 }

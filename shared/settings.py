@@ -69,6 +69,15 @@ class Settings(BaseSettings):
         description="stage workers publish task events, what Flower shows; off saves about "
         "1-2 ms of CPU a task where nobody watches Flower (docs/performance.md, the floor)",
     )
+    # Batches (shared/batch_stage.py): articles of one batch submission travel several to a
+    # message, which divides a message's fixed cost (docs/performance.md). A batch's characters
+    # are capped so that it runs within the time limits of one long article.
+    batch_max_articles: int = Field(
+        8, gt=0, description="articles in one stage message; 1 sends every article alone"
+    )
+    batch_max_chars: int = Field(
+        50_000, gt=0, description="characters of text in one stage message, all articles together"
+    )
     result_expires_seconds: int = Field(
         24 * 3600, gt=0, description="how long delivery counters and callback markers live"
     )

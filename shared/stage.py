@@ -81,8 +81,9 @@ def build_outcome(
     started_at: datetime,
     result: StageResult | None = None,
     error: StageError | None = None,
+    finished_at: datetime | None = None,
 ) -> StageOutcome:
-    """``run`` is (worker, task id, attempts)."""
+    """``run`` is (worker, task id, attempts); ``finished_at`` is now unless given."""
     article_id, run_id = ids
     worker, task_id, attempts = run
     fields: dict[str, Any] = {}
@@ -101,7 +102,7 @@ def build_outcome(
         task_id=task_id,
         attempts=attempts,
         started_at=started_at,
-        finished_at=datetime.now(UTC),
+        finished_at=finished_at or datetime.now(UTC),
         error=error,
         **fields,
     )
@@ -128,7 +129,8 @@ def _payload(task: Task) -> Any:
     return (task.request.args or [None])[0]
 
 
-def _deliveries(task: Task) -> int:
+def count_deliveries(task: Task) -> int:
+    """This message's deliveries so far, this one included."""
     try:
         return count_delivery(
             _redis(str(task.app.conf.broker_url)),
@@ -164,7 +166,7 @@ def run_stage(
     """
     settings = settings_of(task.app)
     started_at = datetime.now(UTC)
-    deliveries = _deliveries(task)
+    deliveries = count_deliveries(task)
     result: StageResult | None = None
     error: StageError | None
     if over_limit(deliveries, settings.max_deliveries):

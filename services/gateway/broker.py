@@ -10,9 +10,8 @@ from typing import Final
 from celery import Celery
 from redis import Redis
 
-from shared.celery_app import NewsflowCelery, brief_args, make_celery, module_app
-from shared.models import IngestRequest
-from shared.names import QUEUE_CALLBACKS, QUEUE_RESULTS, QUEUE_SOURCES, STAGE_QUEUES, TASK_INGEST
+from shared.celery_app import NewsflowCelery, make_celery, module_app
+from shared.names import QUEUE_CALLBACKS, QUEUE_RESULTS, QUEUE_SOURCES, STAGE_QUEUES
 from shared.settings import Settings
 
 
@@ -22,12 +21,6 @@ def create_app(settings: Settings) -> NewsflowCelery:
 
 
 __getattr__ = module_app(create_app)  # ``app``, for ``celery --app``
-
-
-def send_ingest(celery: Celery, request: IngestRequest) -> str:
-    message = request.model_dump(mode="json")
-    result = celery.send_task(TASK_INGEST, args=[message], argsrepr=brief_args(message))
-    return str(result.id)
 
 
 # Every queue a submission adds work to: each is bounded by MAX_QUEUE_DEPTH (limits.check_backlog).

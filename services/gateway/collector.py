@@ -28,8 +28,8 @@ from services.gateway.sweeper import Sweeper
 from shared import faults
 from shared.celery_app import NewsflowCelery, make_celery, module_app
 from shared.metrics.tasks import RUNS_FINISHED
-from shared.models import ArticleEvent, ArticleResult, StageOutcome
-from shared.names import TASK_ALERT_DELIVER, TASK_CALLBACK, TASK_COLLECT
+from shared.models import ArticleEvent, ArticleResult, OutcomeBatch, StageOutcome
+from shared.names import TASK_ALERT_DELIVER, TASK_CALLBACK, TASK_COLLECT, TASK_COLLECT_BATCH
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -172,6 +172,22 @@ class Collector:
             )
         return ",".join(e.type for e in events) or "ignored"
 
+    def collect_batch(self, batch: OutcomeBatch) -> str:
+        """Each outcome as ``collect`` would take it alone. A store error stops the batch, to be
+        retried whole (merges are idempotent: outcomes already in are ignored); any other error
+        fails only its article's outcome, as it would fail a single message, and the sweeper
+        then ends that run."""
+        folded = []
+        for outcome in batch.outcomes:
+            try:
+                folded.append(self.collect(outcome))
+            except RedisError:
+                raise
+            except Exception:
+                log.exception("collecting %s of %s failed", outcome.stage, outcome.article_id)
+                folded.append("error")
+        return ";".join(folded)
+
 
 def create_app(settings: Settings) -> NewsflowCelery:
     app = make_celery("collector", settings)
@@ -201,6 +217,18 @@ def create_app(settings: Settings) -> NewsflowCelery:
     )
     def collect(self: Task, payload: dict[str, Any]) -> str:
         return collector.collect(StageOutcome.model_validate(payload))
+
+    @app.task(
+        shared=False,
+        name=TASK_COLLECT_BATCH,
+        bind=True,
+        autoretry_for=(RedisError,),
+        retry_backoff=True,
+        retry_backoff_max=30,
+        max_retries=settings.task_max_retries * 4,
+    )
+    def collect_batch(self: Task, payload: dict[str, Any]) -> str:
+        return collector.collect_batch(OutcomeBatch.model_validate(payload))
 
     return app
 

@@ -1,12 +1,13 @@
-"""Accepting one article: idempotent record creation, then the ingest task sent by name."""
+"""Accepting articles: idempotent record creation, then the ingest task sent by name (the
+articles of one batch submission several to a message: shared/batching.py)."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from services.gateway.broker import send_ingest
 from services.gateway.deps import Services
 from services.gateway.ids import article_id, new_run_id
 from services.gateway.problems import Problem
+from shared.batching import groups, send_group
 from shared.models import ArticleEvent, ArticleResult, ArticleSubmission, IngestRequest
 from shared.redact import redact_url
 
@@ -24,7 +25,21 @@ def submit(
     force: bool = False,
     owner: str | None = None,
 ) -> Accepted:
-    """Queue ``submission`` unless the same content is already known (then return its record).
+    """Queue ``submission`` unless the same content is already known (then return its record)."""
+    accepted, request = accept(services, submission, force, owner)
+    if request is not None:
+        send_accepted(services, [request])
+    return accepted
+
+
+def accept(
+    services: Services,
+    submission: ArticleSubmission,
+    force: bool = False,
+    owner: str | None = None,
+) -> tuple[Accepted, IngestRequest | None]:
+    """Record ``submission`` unless the same content is already known (then return its record);
+    the request to send (``send_accepted``) if it is to run.
 
     A failed article is run again on resubmission, and so is one submitted with other options
     (a different summary length); otherwise only ``force`` runs known content again. ``owner``
@@ -44,7 +59,7 @@ def submit(
         and (existing.status == "failed" or existing.options != submission.options)
     )
     if existing is not None and not rerun:
-        return Accepted(aid, existing.status, duplicate=True)
+        return Accepted(aid, existing.status, duplicate=True), None
 
     now = datetime.now(UTC)
     record = ArticleResult(
@@ -65,12 +80,20 @@ def submit(
     if not services.store.create(record, event, replace=existing is not None, request=request):
         # Lost a race with an identical submission: that one runs.
         current = services.store.get(aid)
-        return Accepted(aid, current.status if current else "queued", duplicate=True)
-    try:
-        send_ingest(services.celery, request)
-    except Exception:
-        # Never leave a record that no task will finish; if even this fails (Redis is down),
-        # the sweeper re-sends the kept request once the run is past its deadline.
-        services.store.delete(aid)
-        raise
-    return Accepted(aid, "queued", duplicate=False)
+        return Accepted(aid, current.status if current else "queued", duplicate=True), None
+    return Accepted(aid, "queued", duplicate=False), request
+
+
+def send_accepted(services: Services, requests: list[IngestRequest]) -> None:
+    """Send accepted articles to ingest, several to a message where they fit."""
+    batches = groups(requests, services.settings)
+    for index, batch in enumerate(batches):
+        try:
+            send_group(services.celery, "ingest", batch)
+        except Exception:
+            # Never leave a record that no task will finish; if even this fails (Redis is down),
+            # the sweeper re-sends the kept request once the run is past its deadline.
+            for unsent in batches[index:]:
+                for request in unsent:
+                    services.store.delete(request.article_id)
+            raise

@@ -24,10 +24,8 @@ from shared.models import ArticleEvent, ArticleResult, IngestRequest, StageReque
 from shared.names import (
     QUEUE_RESULTS,
     STAGE_QUEUES,
+    STAGE_TASKS,
     STAGES,
-    TASK_EXTRACTION,
-    TASK_INGEST,
-    TASK_SUMMARIZATION,
     Stage,
 )
 from shared.settings import Settings
@@ -35,11 +33,6 @@ from shared.settings import Settings
 log = logging.getLogger(__name__)
 LOCK_KEY: Final = "newsflow:sweep-lock"
 SWEEP_BATCH: Final = 500  # stalled runs handled per sweep; the rest wait for the next one
-STAGE_TASKS: Final[dict[Stage, str]] = {
-    "ingest": TASK_INGEST,
-    "extraction": TASK_EXTRACTION,
-    "summarization": TASK_SUMMARIZATION,
-}
 OnEvents = Callable[[str, list[ArticleEvent]], None]
 # The collector queues a callback (and archives the article) milliseconds after storing the run's
 # end; an outbox entry older than this was left by a collector process that died in between.
@@ -51,24 +44,30 @@ UNACKED_INDEX_KEY: Final = "unacked_index"
 STAGE_OF_QUEUE: Final[dict[str, Stage]] = {queue: stage for stage, queue in STAGE_QUEUES.items()}
 
 
-def held_message(raw: bytes | str | None) -> tuple[str, Stage] | None:
-    """Run id and stage of an unacknowledged message as kombu stores it: ``[message, exchange,
-    routing key]``, the body base64 JSON ``[args, kwargs, embed]``: a stage's request, or a
-    stage's outcome being collected. None for anything else."""
+def held_runs(raw: bytes | str | None) -> list[tuple[str, Stage]]:
+    """Run id and stage of each article in an unacknowledged message as kombu stores it:
+    ``[message, exchange, routing key]``, the body base64 JSON ``[args, kwargs, embed]``: a
+    stage's request, a stage's outcome being collected, or a batch of either. Empty for anything
+    else."""
     if raw is None:
-        return None
+        return []
     try:
         message, _exchange, routing_key = json.loads(raw)
         if routing_key not in STAGE_OF_QUEUE and routing_key != QUEUE_RESULTS:
-            return None
+            return []
         body: Any = message["body"]
         if message.get("properties", {}).get("body_encoding") == "base64":
             body = base64.b64decode(body)
-        args = json.loads(body)[0]
-        stage = STAGE_OF_QUEUE.get(routing_key) or args[0]["stage"]
-        return (str(args[0]["run_id"]), stage) if stage in STAGES else None
-    except (ValueError, KeyError, IndexError, TypeError):
-        return None
+        first = json.loads(body)[0][0]
+        articles = first.get("requests") or first.get("outcomes") or [first]
+        held = []
+        for article in articles:
+            stage = STAGE_OF_QUEUE.get(routing_key) or article["stage"]
+            if stage in STAGES:
+                held.append((str(article["run_id"]), stage))
+        return held
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return []
 
 
 class Sweeper:
@@ -126,9 +125,8 @@ class Sweeper:
         tags = cast(list[bytes], redis.zrangebyscore(UNACKED_INDEX_KEY, since, "+inf"))
         held: dict[str, set[Stage]] = {}
         for raw in redis.hmget(UNACKED_KEY, tags) if tags else []:
-            found = held_message(raw)
-            if found is not None:
-                held.setdefault(found[0], set()).add(found[1])
+            for run_id, stage in held_runs(raw):
+                held.setdefault(run_id, set()).add(stage)
         return {run_id: frozenset(stages) for run_id, stages in held.items()}
 
     def sweep_once(self, now: datetime) -> Counter[str]:
@@ -198,4 +196,6 @@ class Sweeper:
                 ).model_dump(mode="json")
             else:  # sweep.decide never re-drives without its input
                 continue
-            self.celery.send_task(STAGE_TASKS[stage], args=[message], argsrepr=brief_args(message))
+            self.celery.send_task(
+                STAGE_TASKS[stage][0], args=[message], argsrepr=brief_args(message)
+            )

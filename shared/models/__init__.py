@@ -13,7 +13,15 @@ from shared.models.extraction import (
     Place,
     Quote,
 )
-from shared.models.messages import IngestRequest, StageError, StageOutcome, StageRequest
+from shared.models.messages import (
+    IngestBatch,
+    IngestRequest,
+    OutcomeBatch,
+    StageBatch,
+    StageError,
+    StageOutcome,
+    StageRequest,
+)
 from shared.models.problem import FieldError, ProblemDetails
 from shared.models.result import ArticleEvent, ArticleResult, StageStatus
 from shared.models.submission import (
@@ -47,16 +55,19 @@ __all__ = [
     "Entity",
     "Extraction",
     "FieldError",
+    "IngestBatch",
     "IngestRequest",
     "Keyphrase",
     "MatchedTerm",
     "Mention",
+    "OutcomeBatch",
     "Paragraph",
     "Place",
     "PlaceArea",
     "ProblemDetails",
     "Quote",
     "Sentence",
+    "StageBatch",
     "StageError",
     "StageOutcome",
     "StageRequest",

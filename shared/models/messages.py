@@ -29,6 +29,20 @@ class StageRequest(BaseModel):
     options: ArticleOptions = Field(default_factory=ArticleOptions)
 
 
+class IngestBatch(BaseModel):
+    """Several ``IngestRequest``s in one message (shared/batch_stage.py)."""
+
+    schema_version: Literal[1] = 1
+    requests: list[IngestRequest] = Field(min_length=1)
+
+
+class StageBatch(BaseModel):
+    """Several ``StageRequest``s in one message, for extraction or summarization."""
+
+    schema_version: Literal[1] = 1
+    requests: list[StageRequest] = Field(min_length=1)
+
+
 class StageError(BaseModel):
     stage: Stage
     type: str = Field(description="exception class or error code")
@@ -57,3 +71,10 @@ class StageOutcome(BaseModel):
     @property
     def duration_ms(self) -> float:
         return (self.finished_at - self.started_at).total_seconds() * 1000
+
+
+class OutcomeBatch(BaseModel):
+    """The outcomes of one batch message, to the collector in one message."""
+
+    schema_version: Literal[1] = 1
+    outcomes: list[StageOutcome] = Field(min_length=1)

@@ -27,6 +27,33 @@ def test_callback_url_without_a_configured_secret_is_a_422(redis_server: RedisSe
     ]
 
 
+def test_a_batch_item_with_a_callback_url_and_no_secret_fails_alone(
+    redis_server: RedisServer,
+) -> None:
+    settings = Settings(redis_url=f"redis://127.0.0.1:{redis_server.port}/15", callback_secret="")
+    broker = Redis(port=redis_server.port, db=15)
+    broker.delete("ingest")
+    items = [
+        {"text": "Rain closed the ports of Gdansk on Sunday."},
+        {"text": "Some news.", "callback_url": "https://example.org/hook"},
+        {"text": "Snow closed the passes above Grenoble on Monday."},
+    ]
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/articles/batch", json=items)
+    assert response.status_code == 202
+    body = response.json()
+    assert (body["accepted"], body["rejected"]) == (2, 1)
+    assert body["items"][1]["error"]["errors"] == [
+        {"field": "1.callback_url", "reason": "callbacks are not enabled on this server"}
+    ]
+    # The two accepted articles went to ingest together, in one message.
+    (raw,) = broker.lrange("ingest", 0, -1)
+    message = json.loads(raw)
+    assert message["headers"]["task"] == "ingest.batch"
+    requests = json.loads(base64.b64decode(message["body"]))[0][0]["requests"]
+    assert [r["article_id"] for r in requests] == [body["items"][i]["id"] for i in (0, 2)]
+
+
 @pytest.fixture
 def client(redis_server: RedisServer) -> Iterator[TestClient]:
     settings = Settings(redis_url=f"redis://127.0.0.1:{redis_server.port}/15")

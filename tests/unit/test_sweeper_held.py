@@ -19,7 +19,7 @@ from services.gateway.sweeper import (
     UNACKED_INDEX_KEY,
     UNACKED_KEY,
     Sweeper,
-    held_message,
+    held_runs,
 )
 from shared.models import ArticleEvent, ArticleResult, ArticleSubmission, IngestRequest
 from shared.names import QUEUE_RESULTS, TASK_INGEST
@@ -41,22 +41,35 @@ def unacked(routing_key: str, args: list[object], encode: bool = True) -> bytes:
 
 def test_a_stage_message_gives_its_run_and_stage() -> None:
     raw = unacked("extraction", [{"article_id": "a1", "run_id": "r1", "document": {}}])
-    assert held_message(raw) == ("r1", "extraction")
+    assert held_runs(raw) == [("r1", "extraction")]
     plain = unacked("ingest", [{"article_id": "a1", "run_id": "r2"}], encode=False)
-    assert held_message(plain) == ("r2", "ingest")
+    assert held_runs(plain) == [("r2", "ingest")]
 
 
 def test_an_outcome_being_collected_gives_its_run_and_stage() -> None:
     outcome = {"article_id": "a1", "run_id": "r3", "stage": "summarization", "status": "done"}
-    assert held_message(unacked("results", [outcome])) == ("r3", "summarization")
+    assert held_runs(unacked("results", [outcome])) == [("r3", "summarization")]
+
+
+def test_a_batch_gives_the_run_and_stage_of_each_article() -> None:
+    requests = [{"article_id": "a1", "run_id": "r1"}, {"article_id": "a2", "run_id": "r2"}]
+    batch = unacked("extraction", [{"schema_version": 1, "requests": requests}])
+    assert held_runs(batch) == [("r1", "extraction"), ("r2", "extraction")]
+    outcomes = [
+        {"article_id": "a1", "run_id": "r1", "stage": "ingest"},
+        {"article_id": "a2", "run_id": "r2", "stage": "ingest"},
+    ]
+    collected = unacked("results", [{"schema_version": 1, "outcomes": outcomes}])
+    assert held_runs(collected) == [("r1", "ingest"), ("r2", "ingest")]
 
 
 def test_other_queues_and_unreadable_entries_are_not_held_stages() -> None:
-    assert held_message(unacked("results", [{"run_id": "r1"}])) is None
-    assert held_message(unacked("callbacks", ["a1", "r1"])) is None
-    assert held_message(unacked("summarization", [])) is None
-    assert held_message(b"not json") is None
-    assert held_message(None) is None
+    assert held_runs(unacked("results", [{"run_id": "r1"}])) == []
+    assert held_runs(unacked("callbacks", ["a1", "r1"])) == []
+    assert held_runs(unacked("summarization", [])) == []
+    assert held_runs(unacked("extraction", [{"requests": [{"article_id": "a1"}]}])) == []
+    assert held_runs(b"not json") == []
+    assert held_runs(None) == []
 
 
 @dataclass

@@ -17,20 +17,24 @@ from shared.names import (
     TASK_ALERTS_PENDING,
     TASK_CALLBACK,
     TASK_COLLECT,
+    TASK_COLLECT_BATCH,
     TASK_EXTRACTION,
+    TASK_EXTRACTION_BATCH,
     TASK_INGEST,
+    TASK_INGEST_BATCH,
     TASK_SOURCE_POLL,
     TASK_SOURCES_DUE,
     TASK_SUMMARIZATION,
+    TASK_SUMMARIZATION_BATCH,
 )
 from shared.settings import Settings
 
 Factory = Callable[[Settings], NewsflowCelery]
 FACTORIES: dict[str, tuple[Factory, set[str]]] = {
-    "ingest": (ingest.create_app, {TASK_INGEST}),
-    "extraction": (extraction.create_app, {TASK_EXTRACTION}),
-    "summarization": (summarization.create_app, {TASK_SUMMARIZATION}),
-    "collector": (collector.create_app, {TASK_COLLECT}),
+    "ingest": (ingest.create_app, {TASK_INGEST, TASK_INGEST_BATCH}),
+    "extraction": (extraction.create_app, {TASK_EXTRACTION, TASK_EXTRACTION_BATCH}),
+    "summarization": (summarization.create_app, {TASK_SUMMARIZATION, TASK_SUMMARIZATION_BATCH}),
+    "collector": (collector.create_app, {TASK_COLLECT, TASK_COLLECT_BATCH}),
     "callbacks": (notifier.create_app, {TASK_CALLBACK, TASK_ALERT_DELIVER}),
     "monitor": (monitor.create_app, {TASK_SOURCES_DUE, TASK_SOURCE_POLL, TASK_ALERTS_PENDING}),
     "gateway": (broker.create_app, set()),
@@ -50,9 +54,10 @@ def test_an_app_runs_its_own_tasks_under_the_settings_it_was_given(service: str)
         assert ours == names
     if service in ("ingest", "extraction", "summarization"):
         # Each app holds its own task, not the first app's (Celery shares tasks unless told not).
-        (name,) = names
+        name = next(name for name in names if not name.endswith(".batch"))
         assert [app.tasks[name].max_retries for app in apps] == [2, 5]
-        assert apps[0].tasks[name] is not apps[1].tasks[name]
+        for name in names:
+            assert apps[0].tasks[name] is not apps[1].tasks[name]
 
 
 def test_importing_a_worker_module_builds_no_app() -> None:

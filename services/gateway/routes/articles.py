@@ -15,9 +15,9 @@ from services.gateway.corpus import archive
 from services.gateway.deps import Owner, Services, get_services
 from services.gateway.limits import check_backlog, check_content_type, check_rate
 from services.gateway.problems import Problem, field_errors, problem_body
-from services.gateway.submit import Accepted, submit
+from services.gateway.submit import Accepted, accept, send_accepted, submit
 from services.gateway.tenancy import rate_client, visible
-from shared.models import ArticleResult, ArticleSubmission, SubmitResponse
+from shared.models import ArticleResult, ArticleSubmission, IngestRequest, SubmitResponse
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/articles", tags=["articles"])
@@ -85,6 +85,26 @@ def _batch_items(body: bytes, content_type: str) -> list[Any]:
     return items
 
 
+def _accept_item(
+    services: Services, index: int, item: Any, force: bool, owner: str | None
+) -> tuple[dict[str, Any], IngestRequest | None]:
+    """One item of a batch, alone: its answer (accepted, or its problem) and the request to send
+    if it is to run."""
+    try:
+        submission = ArticleSubmission.model_validate(item)
+        accepted, request = accept(services, submission, force, owner)
+    except ValidationError as exc:
+        errors = [{**e, "field": f"{index}.{e['field']}"} for e in field_errors(exc.errors())]
+        return {"error": problem_body(422, "Invalid article", errors=errors)}, None
+    except Problem as problem:
+        errors = [
+            {**e, "field": f"{index}.{e['field'].removeprefix('body.')}"} for e in problem.errors
+        ]
+        body = problem_body(problem.status, problem.title, problem.detail, errors)
+        return {"error": body}, None
+    return _response(accepted).model_dump(), request
+
+
 @router.post("/batch", status_code=202, responses=openapi.BATCH, openapi_extra=openapi.BATCH_BODY)
 async def submit_batch(
     request: Request,
@@ -112,23 +132,15 @@ async def submit_batch(
 
     def run() -> list[dict[str, Any]]:
         results: list[dict[str, Any]] = []
-        for index, item in enumerate(items):
-            try:
-                submission = ArticleSubmission.model_validate(item)
-            except ValidationError as exc:
-                errors = [
-                    {**e, "field": f"{index}.{e['field']}"} for e in field_errors(exc.errors())
-                ]
-                results.append(
-                    {"index": index, "error": problem_body(422, "Invalid article", errors=errors)}
-                )
-                continue
-            results.append(
-                {
-                    "index": index,
-                    **_response(submit(services, submission, force, owner)).model_dump(),
-                }
-            )
+        to_send: list[IngestRequest] = []
+        try:
+            for index, item in enumerate(items):
+                answer, to_run = _accept_item(services, index, item, force, owner)
+                if to_run is not None:
+                    to_send.append(to_run)
+                results.append({"index": index, **answer})
+        finally:  # what was recorded is sent, even if a later item broke the loop
+            send_accepted(services, to_send)  # several articles to a message (shared/batching.py)
         return results
 
     results = await run_in_threadpool(run)

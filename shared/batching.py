@@ -1,0 +1,98 @@
+"""Sending articles several to a message: how batches are cut, and how they are sent.
+
+A Celery message has a fixed cost (about 2 ms of CPU on the development machine, whatever it
+carries: docs/performance.md, the floor); an article costs six of them. Articles that arrive
+together (a batch submission) travel together, at most ``batch_max_articles`` and
+``batch_max_chars`` characters a message, so that a batch runs within the time limits of one long
+article. A batch of one is sent as the single task: one article alone takes the path it always did.
+"""
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from celery import Celery
+
+from shared.celery_app import brief_args
+from shared.models import IngestBatch, IngestRequest, StageBatch, StageRequest
+from shared.names import STAGE_TASKS, Stage
+from shared.settings import Settings
+
+T = TypeVar("T")
+
+
+def cut(
+    items: Sequence[T], size: Callable[[T], int], max_items: int, max_chars: int
+) -> list[list[T]]:
+    """Consecutive batches of at most ``max_items`` items and ``max_chars`` of ``size``; an item
+    as large as ``max_chars`` goes alone. Order is kept."""
+    batches: list[list[T]] = []
+    current: list[T] = []
+    chars = 0
+    for item in items:
+        n = size(item)
+        if current and (len(current) >= max_items or chars + n > max_chars):
+            batches.append(current)
+            current, chars = [], 0
+        current.append(item)
+        chars += n
+    if current:
+        batches.append(current)
+    return batches
+
+
+def ingest_chars(request: IngestRequest, settings: Settings) -> int:
+    """A URL's size is unknown until it is fetched, and a fetch may be retried: it goes alone."""
+    submission = request.submission
+    if submission.kind == "url":
+        return settings.batch_max_chars
+    return len(submission.text or submission.html or "")
+
+
+def stage_chars(request: StageRequest) -> int:
+    return len(request.document.text)
+
+
+def brief_batch(requests: Sequence[IngestRequest | StageRequest]) -> str:
+    """What Flower shows of a batch's arguments: each article's ids, never its text."""
+    return repr([{"article_id": r.article_id, "run_id": r.run_id} for r in requests])
+
+
+def envelope(members: Sequence[IngestRequest | StageRequest]) -> IngestBatch | StageBatch:
+    ingest = [m for m in members if isinstance(m, IngestRequest)]
+    if ingest:
+        return IngestBatch(requests=ingest)
+    return StageBatch(requests=[m for m in members if isinstance(m, StageRequest)])
+
+
+def groups(
+    requests: Sequence[IngestRequest] | Sequence[StageRequest], settings: Settings
+) -> list[list[IngestRequest | StageRequest]]:
+    """``requests`` cut into the batches they travel in."""
+
+    def chars(request: IngestRequest | StageRequest) -> int:
+        if isinstance(request, IngestRequest):
+            return ingest_chars(request, settings)
+        return stage_chars(request)
+
+    return cut(list(requests), chars, settings.batch_max_articles, settings.batch_max_chars)
+
+
+def send_group(app: Celery, stage: Stage, members: Sequence[IngestRequest | StageRequest]) -> str:
+    """One message to ``stage``: the single task for one article, the batch task for more; the
+    id of the task sent."""
+    single, batch = STAGE_TASKS[stage]
+    if len(members) == 1:
+        message = members[0].model_dump(mode="json")
+        return str(app.send_task(single, args=[message], argsrepr=brief_args(message)).id)
+    message = envelope(members).model_dump(mode="json")
+    return str(app.send_task(batch, args=[message], argsrepr=brief_batch(members)).id)
+
+
+def send_articles(
+    app: Celery,
+    stage: Stage,
+    requests: Sequence[IngestRequest] | Sequence[StageRequest],
+    settings: Settings,
+) -> list[str]:
+    """Send ``requests`` to ``stage`` in batches; the ids of the tasks sent, one per batch."""
+    return [send_group(app, stage, group) for group in groups(requests, settings)]
