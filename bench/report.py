@@ -139,22 +139,7 @@ def _batched(batched: dict[str, Any], loaded: dict[str, Any]) -> list[str]:
             batched["redis_commands_per_article"],
         ),
     ]
-    for name in sorted(loaded["cpu_ms_per_article"]):
-        lines.append(
-            _row(
-                f"CPU ms / article: {name}",
-                loaded["cpu_ms_per_article"][name],
-                batched["cpu_ms_per_article"].get(name, "-"),
-            )
-        )
-    lines.append(
-        _row(
-            "CPU ms / article: all",
-            round(sum(loaded["cpu_ms_per_article"].values()), 1),
-            round(sum(batched["cpu_ms_per_article"].values()), 1),
-        )
-    )
-    return lines
+    return lines + _cpu_rows(loaded["cpu_ms_per_article"], batched["cpu_ms_per_article"])
 
 
 def _floor(floor: dict[str, Any]) -> list[str]:
@@ -189,19 +174,16 @@ def _before_after(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
             after["redis_commands_per_article"],
         ),
     ]
-    for name in sorted(set(before["cpu_ms_per_article"]) | set(after["cpu_ms_per_article"])):
-        lines.append(
-            _row(
-                f"CPU ms / article: {name}",
-                before["cpu_ms_per_article"].get(name, "-"),
-                after["cpu_ms_per_article"].get(name, "-"),
-            )
-        )
-    lines.append(
-        _row(
-            "CPU ms / article: all",
-            round(sum(before["cpu_ms_per_article"].values()), 1),
-            round(sum(after["cpu_ms_per_article"].values()), 1),
-        )
+    return lines + _cpu_rows(before["cpu_ms_per_article"], after["cpu_ms_per_article"])
+
+
+def _cpu_rows(first: dict[str, float], second: dict[str, float]) -> list[str]:
+    """CPU ms an article of each process in two runs, side by side, and of all of them."""
+    rows = [
+        _row(f"CPU ms / article: {name}", first.get(name, "-"), second.get(name, "-"))
+        for name in sorted(set(first) | set(second))
+    ]
+    total = _row(
+        "CPU ms / article: all", round(sum(first.values()), 1), round(sum(second.values()), 1)
     )
-    return lines
+    return [*rows, total]

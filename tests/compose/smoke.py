@@ -1,15 +1,15 @@
 """``make test-compose``: build and run docker-compose.yml for real, scaled, and check it works.
 
 build → up -d --scale extraction=3 → wait for the gateway → every seed article through the
-published port → results checked → Flower shows extraction on 3 distinct workers → the archive is
-the compose PostgreSQL (every seed article is a row there, and ``GET /articles?q=`` finds each by
-a word of its title) → the hardening holds on the running containers (Redis and PostgreSQL
-passwords, no port of theirs published, maxmemory with noeviction, memory limits, a placeholder
-secret refused at start) → ``stop extraction`` while an extraction task runs lets it finish →
-a feed followed by the compose scheduler and poller, its items articles, a watchlist's alert
-(tests/compose/monitor.py, with the test-only feed server of tests/compose/monitor.yml) →
-down --remove-orphans -v, always, also on failure. Works with ``docker compose`` or
-``podman-compose`` (COMPOSE). Every wait is bounded.
+published port (in one batch request, then forced again one request each) → results checked →
+Flower shows extraction on 3 distinct workers → the archive is the compose PostgreSQL (every seed
+article is a row there, and ``GET /articles?q=`` finds each by a word of its title) → the
+hardening holds on the running containers (Redis and PostgreSQL passwords, no port of theirs
+published, maxmemory with noeviction, memory limits, a placeholder secret refused at start) →
+``stop extraction`` while an extraction task runs lets it finish → a feed followed by the compose
+scheduler and poller, its items articles, a watchlist's alert (tests/compose/monitor.py, with the
+test-only feed server of tests/compose/monitor.yml) → down --remove-orphans -v, always, also on
+failure. Works with ``docker compose`` or ``podman-compose`` (COMPOSE). Every wait is bounded.
 """
 
 import argparse
@@ -85,6 +85,19 @@ def finished(client: httpx.Client, article_id: str) -> dict[str, Any] | None:
     return result if result["status"] in ("done", "failed") else None
 
 
+def submit_round(client: httpx.Client, items: list[dict[str, Any]], round_: int) -> list[str]:
+    """The seeds in one batch request the first time (they travel together through the stages),
+    then one request each, forced to run again: single tasks that spread over the workers."""
+    if round_ == 0:
+        accepted = client.post("/articles/batch", json=items).raise_for_status().json()
+        assert accepted["accepted"] == len(items), accepted
+        # A fresh deployment knows none of them: no stale results from an earlier run.
+        assert not any(item["duplicate"] for item in accepted["items"]), accepted
+        return [item["id"] for item in accepted["items"]]
+    answers = [client.post("/articles?force=true", json=item) for item in items]
+    return [answer.raise_for_status().json()["id"] for answer in answers]
+
+
 def check_stack(gateway: str, flower: str) -> dict[str, str]:
     """The whole pipeline through the published ports; returns the seed articles' titles by id."""
 
@@ -100,12 +113,7 @@ def check_stack(gateway: str, flower: str) -> dict[str, str]:
     titles: dict[str, str] = {}
     with httpx.Client(base_url=gateway, timeout=30) as client:
         for round_ in range(ROUNDS):
-            query = "?force=true" if round_ else ""
-            accepted = client.post(f"/articles/batch{query}", json=items).raise_for_status().json()
-            assert accepted["accepted"] == len(items), accepted
-            # A fresh deployment knows none of them: no stale results from an earlier run.
-            assert round_ or not any(item["duplicate"] for item in accepted["items"]), accepted
-            ids = [item["id"] for item in accepted["items"]]
+            ids = submit_round(client, items, round_)
             for item, article_id in zip(items, ids, strict=True):
                 result = wait_for(
                     partial(finished, client, article_id), 180, f"{item['source']} finished"
@@ -124,19 +132,20 @@ def check_stack(gateway: str, flower: str) -> dict[str, str]:
                     )
 
     def extraction_workers() -> set[str] | None:
-        tasks = httpx.get(
-            f"{flower}/api/tasks",
-            params={"taskname": "extraction.article"},
-            auth=FLOWER_AUTH,
-            timeout=10,
-        ).json()
-        workers = {
-            t["worker"] for t in tasks.values() if t.get("state") == "SUCCESS" and t.get("worker")
-        }
+        workers = set()
+        for name in ("extraction.article", "extraction.batch"):
+            tasks = httpx.get(
+                f"{flower}/api/tasks", params={"taskname": name}, auth=FLOWER_AUTH, timeout=10
+            ).json()
+            workers |= {
+                t["worker"]
+                for t in tasks.values()
+                if t.get("state") == "SUCCESS" and t.get("worker")
+            }
         return workers if len(workers) >= EXTRACTION_WORKERS else None
 
     workers = wait_for(extraction_workers, 60, "Flower to show extraction tasks on 3 workers")
-    log(f"Flower: extraction.article ran on {len(workers)} distinct workers: {sorted(workers)}")
+    log(f"Flower: extraction ran on {len(workers)} distinct workers: {sorted(workers)}")
 
     assert httpx.get(f"{flower}/api/workers", timeout=10).status_code == 401, "Flower without login"
     metrics = httpx.get(f"{flower}/metrics", auth=FLOWER_AUTH, timeout=10)

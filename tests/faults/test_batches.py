@@ -3,6 +3,8 @@ split, each article then alone on the single path. An article that kills its wor
 after its own bounded deliveries while the others finish; a batch whose outcomes cannot be sent
 loses nothing."""
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -15,23 +17,27 @@ from tests.integration.conftest import wait_finished
 pytestmark = pytest.mark.faults
 
 
+def _run_batch(client: httpx.Client, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Submit ``items`` as one batch; each article's result once it has ended."""
+    response = client.post("/articles/batch", json=items)
+    assert response.status_code == 202, response.text
+    ids = [item["id"] for item in response.json()["items"]]
+    return [wait_finished(client, article_id, timeout=120) for article_id in ids]
+
+
 def test_a_poison_article_in_a_batch_fails_alone(faulty: Faulty, client: httpx.Client) -> None:
     ingest_log = faulty.up.log_dir / "ingest.log"
     killed_before = len(KILLED.findall(ingest_log.read_text(errors="replace")))
     items = [{"text": article(900 + n)} for n in range(4)]
     items[2] = {"text": f"{article(902)} {faults.KILL_WORKER}"}
-    response = client.post("/articles/batch", json=items)
-    assert response.status_code == 202, response.text
-    ids = [item["id"] for item in response.json()["items"]]
-
-    results = [wait_finished(client, article_id, timeout=120) for article_id in ids]
+    results = _run_batch(client, items)
     assert [r["status"] for r in results] == ["done", "done", "failed", "done"]
     poison = results[2]
     assert poison["error"]["stage"] == "ingest" and poison["error"]["type"] == "WorkerLost"
     assert poison["stages"]["ingest"]["attempts"] == MAX_DELIVERIES
     # The batch's first delivery died with it; then every article went alone.
     tasks = {r["stages"]["ingest"]["task_id"] for r in results}
-    assert len(tasks) == len(ids)
+    assert len(tasks) == len(items)
     log = ingest_log.read_text(errors="replace")
     assert "ingest batch split (delivery 2): 4 articles sent alone" in log
     kills = len(KILLED.findall(log)) - killed_before
@@ -43,10 +49,7 @@ def test_a_batch_whose_outcomes_cannot_be_sent_loses_nothing(
 ) -> None:
     items = [{"text": article(910 + n)} for n in range(3)]
     items[1] = {"text": f"{article(911)} {faults.REPORT_FAILS}"}
-    response = client.post("/articles/batch", json=items)
-    assert response.status_code == 202, response.text
-    ids = [item["id"] for item in response.json()["items"]]
-    results = [wait_finished(client, article_id, timeout=120) for article_id in ids]
+    results = _run_batch(client, items)
     assert [r["status"] for r in results] == ["done"] * 3
     # The batch was given back unreported, then split: each article ran on its own.
     assert len({r["stages"]["ingest"]["task_id"] for r in results}) == 3

@@ -12,7 +12,7 @@ import pytest
 
 from shared import faults
 from tests.faults.conftest import MAX_DELIVERIES, Faulty
-from tests.integration.conftest import FLOWER_AUTH, wait_finished, wait_until
+from tests.integration.conftest import flower_task, wait_finished
 
 pytestmark = pytest.mark.faults
 # billiard's line when a pool process dies: "Process 'ForkPoolWorker-2' pid:123 exited with
@@ -53,12 +53,5 @@ def test_a_message_that_kills_its_worker_is_bounded(faulty: Faulty, client: http
     assert all(e["error"]["type"] == "WorkerLost" for e in events[-2:])
 
     task_id = failed["stages"]["ingest"]["task_id"]
-
-    def in_flower() -> dict[str, Any] | None:
-        task: dict[str, Any] = httpx.get(
-            f"{faulty.up.flower}/api/task/info/{task_id}", auth=FLOWER_AUTH, timeout=10
-        ).json()
-        return task if task.get("state") == "FAILURE" else None
-
-    task = wait_until(in_flower, 30, "Flower to show the poison task as a FAILURE")
+    task = flower_task(faulty.up.flower, task_id, "FAILURE")
     assert "WorkerLost" in task["exception"] and poison_id in str(task["args"])

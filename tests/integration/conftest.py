@@ -148,3 +148,16 @@ def wait_finished(client: httpx.Client, article_id: str, timeout: float = 120.0)
 
     result: dict[str, Any] = wait_until(finished, timeout, f"article {article_id} to finish")
     return result
+
+
+def flower_task(flower: str, task_id: str, state: str, timeout: float = 30) -> dict[str, Any]:
+    """Flower's record of a task, once Flower shows it in ``state``."""
+
+    def in_state() -> dict[str, Any] | None:
+        task: dict[str, Any] = httpx.get(
+            f"{flower}/api/task/info/{task_id}", auth=FLOWER_AUTH, timeout=10
+        ).json()
+        return task if task.get("state") == state else None
+
+    found: dict[str, Any] = wait_until(in_state, timeout, f"Flower to show {task_id} {state}")
+    return found

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from shared.settings import Settings
-from tests.integration.conftest import FLOWER_AUTH, Running, wait_finished, wait_until
+from tests.integration.conftest import Running, flower_task, wait_finished
 
 pytestmark = pytest.mark.integration
 CITIES = (
@@ -47,14 +47,7 @@ def test_a_batch_travels_several_articles_to_a_message(
     assert all(r["summary"]["sentences"] for r in results)
 
     batch_task = results[0]["stages"]["extraction"]["task_id"]
-
-    def in_flower() -> dict[str, Any] | None:
-        task: dict[str, Any] = httpx.get(
-            f"{running.flower}/api/task/info/{batch_task}", auth=FLOWER_AUTH, timeout=10
-        ).json()
-        return task if task.get("state") == "SUCCESS" else None
-
-    task = wait_until(in_flower, 30, "Flower to show the extraction batch")
+    task = flower_task(running.flower, batch_task, "SUCCESS")
     assert task["name"] == "extraction.batch"
     assert f"{per_message} done, 0 sent alone" in str(task["result"])
     assert ids[0] in str(task["args"]) and "mayor" not in str(task["args"])  # ids, not text

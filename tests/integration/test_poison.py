@@ -1,8 +1,6 @@
 """A message no stage can use is reported as failed (a FAILURE in Flower, with its reason) and
 does not block its queue."""
 
-from typing import Any
-
 import httpx
 import pytest
 
@@ -10,7 +8,7 @@ from shared.celery_app import make_celery
 from shared.names import TASK_EXTRACTION
 from shared.settings import Settings
 from tests.conftest import RedisServer
-from tests.integration.conftest import FLOWER_AUTH, Running, wait_finished, wait_until
+from tests.integration.conftest import Running, flower_task, wait_finished
 
 pytestmark = pytest.mark.integration
 
@@ -24,13 +22,7 @@ def test_poison_message_fails_alone(
         args=[{"article_id": "a_poison", "run_id": "r", "document": "not a document"}],
     )
 
-    def poison_task() -> dict[str, Any] | None:
-        task: dict[str, Any] = httpx.get(
-            f"{running.flower}/api/task/info/{poison.id}", auth=FLOWER_AUTH, timeout=10
-        ).json()
-        return task if task.get("state") == "FAILURE" else None
-
-    task = wait_until(poison_task, 30, "the poison message to be handled")
+    task = flower_task(running.flower, str(poison.id), "FAILURE")
     assert "ValidationError" in str(task["exception"]), task
 
     response = client.post(

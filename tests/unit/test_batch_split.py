@@ -12,6 +12,7 @@ from redis import Redis
 
 from services.ingest.worker import create_app
 from shared.batch_stage import split_after_hard_limit
+from shared.celery_app import NewsflowCelery
 from shared.models import ArticleSubmission, IngestBatch, IngestRequest
 from shared.names import QUEUE_INGEST, TASK_INGEST, TASK_INGEST_BATCH
 from shared.settings import Settings
@@ -25,6 +26,11 @@ def broker(redis_server: RedisServer) -> Redis:
     client = Redis(port=redis_server.port, db=DB)
     client.flushdb()
     return client
+
+
+@pytest.fixture
+def app(redis_server: RedisServer) -> NewsflowCelery:
+    return create_app(Settings(redis_url=f"redis://127.0.0.1:{redis_server.port}/{DB}"))
 
 
 def _queued(broker: Redis) -> list[tuple[str, Any]]:
@@ -48,9 +54,8 @@ def _batch(n: int) -> dict[str, Any]:
 
 
 def test_a_batch_past_its_hard_limit_sends_each_article_alone(
-    broker: Redis, redis_server: RedisServer
+    broker: Redis, app: NewsflowCelery
 ) -> None:
-    app = create_app(Settings(redis_url=f"redis://127.0.0.1:{redis_server.port}/{DB}"))
     payload = _batch(3)
     split_after_hard_limit(
         sender=app.tasks[TASK_INGEST_BATCH],
@@ -62,9 +67,8 @@ def test_a_batch_past_its_hard_limit_sends_each_article_alone(
 
 
 def test_other_failures_and_single_tasks_are_left_to_their_own_handlers(
-    broker: Redis, redis_server: RedisServer
+    broker: Redis, app: NewsflowCelery
 ) -> None:
-    app = create_app(Settings(redis_url=f"redis://127.0.0.1:{redis_server.port}/{DB}"))
     payload = _batch(2)
     split_after_hard_limit(
         sender=app.tasks[TASK_INGEST_BATCH], exception=ValueError("bad"), args=[payload]
