@@ -6,9 +6,10 @@ One run, on this machine's cores (shared/cores.py):
 2. the stack (private redis-server, gateway, collector, one worker per stage at the default
    concurrency): a loaded phase (``--in-flight`` articles open at a time) for throughput and
    latency under load, then an idle phase (one article at a time) for the overhead on its own;
-   then a fresh stack takes the same articles as batch submissions (``--batch`` a request:
-   shared/batching.py carries them that many to a message);
 3. the baseline again (the machine is shared and noisy: the mean of the two brackets the stack);
+   then a fresh stack takes the same articles as batch submissions (``--batch`` a request:
+   shared/batching.py carries them that many to a message), and a third baseline brackets it
+   with the second; then the baseline writing the archive, as the collector does;
 4. the floor: what one message costs with no work in it (``bench/task_floor.py``), and the
    ceiling it puts on the ratio;
 5. throughput against the number of extraction worker processes (``--sweep``).
@@ -93,7 +94,11 @@ def main() -> None:
         [Phase("loaded", loaded, in_flight), Phase("idle", idle, 1)], warmup, {}, logs / "default"
     )
     _log(f"  {loaded_run.articles_per_s:.2f} articles/s")
+    _log("in-process baseline again")
+    baseline.append(run_inprocess(loaded, cores))
+    _log(f"  {baseline[1].articles_per_s:.2f} articles/s")
     batched: StackRun | None = None
+    batched_baseline: list[InProcessRun] = []
     if args.batch > 1:
         # Enough batches open for every stage's pool processes to hold one.
         batch_in_flight = max(in_flight, 3 * args.batch)
@@ -102,6 +107,10 @@ def main() -> None:
             [Phase("batched", loaded, batch_in_flight, args.batch)], warmup, {}, logs / "batched"
         )
         _log(f"  {batched.articles_per_s:.2f} articles/s")
+        # Bracketed by baselines of its own, as the first stack is: the machine drifts.
+        _log("in-process baseline a third time")
+        batched_baseline = [baseline[1], run_inprocess(loaded, cores)]
+        _log(f"  {batched_baseline[1].articles_per_s:.2f} articles/s")
     before: StackRun | None = None
     if args.compare:
         extra = dict(pair.split("=", 1) for pair in args.compare_env.split(",") if pair)
@@ -115,9 +124,6 @@ def main() -> None:
                 tree,
             )
         _log(f"  {before.articles_per_s:.2f} articles/s")
-    _log("in-process baseline again")
-    baseline.append(run_inprocess(loaded, cores))
-    _log(f"  {baseline[1].articles_per_s:.2f} articles/s")
     _log("in-process baseline writing the archive, as the stack's collector does")
     with tempfile.TemporaryDirectory() as folder:
         archived = run_inprocess(loaded, cores, f"sqlite:///{Path(folder) / 'archive.db'}")
@@ -143,7 +149,7 @@ def main() -> None:
     if floor is not None:
         report["floor"] = _floor(report, floor)
     if batched is not None:
-        report["batched"] = _batched(report, batched, args.batch)
+        report["batched"] = _batched(report, batched, args.batch, batched_baseline)
         report["headline"]["batched_articles_per_s"] = report["batched"]["articles_per_s"]
         report["headline"]["batched_throughput_ratio"] = report["batched"]["throughput_ratio"]
     if before is not None:
@@ -178,14 +184,19 @@ def _floor(report: dict[str, Any], floor: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _batched(report: dict[str, Any], run: StackRun, batch: int) -> dict[str, Any]:
-    """The batched phase, with its ratios against both in-process baselines."""
+def _batched(
+    report: dict[str, Any], run: StackRun, batch: int, bracket: list[InProcessRun]
+) -> dict[str, Any]:
+    """The batched phase, with its ratios against the in-process runs just before and after it,
+    and against the one doing the same work."""
     rate = run.articles_per_s
+    inprocess = sum(b.articles_per_s for b in bracket) / len(bracket)
     return {
         **run_figures(run),
         "batch": batch,
         "in_flight": max(report["in_flight"], 3 * batch),
-        "throughput_ratio": round(rate / report["inprocess"]["articles_per_s"], 3),
+        "inprocess_runs": [round(b.articles_per_s, 3) for b in bracket],
+        "throughput_ratio": round(rate / inprocess, 3),
         "same_work_ratio": round(rate / report["inprocess_archived"]["articles_per_s"], 3),
     }
 

@@ -128,6 +128,11 @@ def _batched(batched: dict[str, Any], loaded: dict[str, Any]) -> list[str]:
         _row("---", "---", "---"),
         _row("articles/s", loaded["articles_per_s"], batched["articles_per_s"]),
         _row(
+            "in-process runs bracketing it, articles/s",
+            "",
+            ", ".join(str(rate) for rate in batched.get("inprocess_runs", [])),
+        ),
+        _row(
             "throughput ratio (in-process; the same work)",
             "",
             f"**{batched['throughput_ratio']}**; {batched['same_work_ratio']}",
