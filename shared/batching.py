@@ -77,22 +77,31 @@ def groups(
     return cut(list(requests), chars, settings.batch_max_articles, settings.batch_max_chars)
 
 
-def send_group(app: Celery, stage: Stage, members: Sequence[IngestRequest | StageRequest]) -> str:
-    """One message to ``stage``: the single task for one article, the batch task for more; the
-    id of the task sent."""
-    single, batch = STAGE_TASKS[stage]
+def send_group(
+    app: Celery, stages: Sequence[Stage], members: Sequence[IngestRequest | StageRequest]
+) -> None:
+    """One message to each of ``stages``, dumped once for all: the single task for one article,
+    the batch task for more."""
     if len(members) == 1:
         message = members[0].model_dump(mode="json")
-        return str(app.send_task(single, args=[message], argsrepr=brief_args(message)).id)
+        brief = brief_args(message)
+        for stage in stages:
+            single, _ = STAGE_TASKS[stage]
+            app.send_task(single, args=[message], argsrepr=brief)
+        return
     message = envelope(members).model_dump(mode="json")
-    return str(app.send_task(batch, args=[message], argsrepr=brief_batch(members)).id)
+    brief = brief_batch(members)
+    for stage in stages:
+        _, batch = STAGE_TASKS[stage]
+        app.send_task(batch, args=[message], argsrepr=brief)
 
 
 def send_articles(
     app: Celery,
-    stage: Stage,
+    stages: Sequence[Stage],
     requests: Sequence[IngestRequest] | Sequence[StageRequest],
     settings: Settings,
-) -> list[str]:
-    """Send ``requests`` to ``stage`` in batches; the ids of the tasks sent, one per batch."""
-    return [send_group(app, stage, group) for group in groups(requests, settings)]
+) -> None:
+    """Send ``requests`` to each of ``stages`` in the same batches."""
+    for group in groups(requests, settings):
+        send_group(app, stages, group)

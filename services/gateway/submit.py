@@ -89,7 +89,7 @@ def send_accepted(services: Services, requests: list[IngestRequest]) -> None:
     batches = groups(requests, services.settings)
     for index, batch in enumerate(batches):
         try:
-            send_group(services.celery, "ingest", batch)
+            send_group(services.celery, ["ingest"], batch)
         except Exception:
             # Never leave a record that no task will finish; if even this fails (Redis is down),
             # the sweeper re-sends the kept request once the run is past its deadline.

@@ -9,26 +9,14 @@ from services.ingest.core import build_document
 from services.ingest.fetch import fetch_url
 from services.ingest.language import identifier
 from shared.batch_stage import Finished, run_batch
-from shared.batching import send_articles
-from shared.celery_app import NewsflowCelery, brief_args, make_celery, module_app
+from shared.batching import send_articles, send_group
+from shared.celery_app import NewsflowCelery, make_celery, module_app
 from shared.models import Document, IngestBatch, IngestRequest, StageRequest
-from shared.names import (
-    TASK_EXTRACTION,
-    TASK_INGEST,
-    TASK_INGEST_BATCH,
-    TASK_SUMMARIZATION,
-    Stage,
-)
+from shared.names import TASK_INGEST, TASK_INGEST_BATCH, Stage
 from shared.settings import Settings
 from shared.stage import ids_of, run_stage
 
 FED_STAGES: tuple[Stage, ...] = ("extraction", "summarization")
-
-
-def fan_out(task: Task, request: IngestRequest, document: Document) -> None:
-    message = stage_request(request, document).model_dump(mode="json")
-    for name in (TASK_EXTRACTION, TASK_SUMMARIZATION):
-        task.app.send_task(name, args=[message], argsrepr=brief_args(message))
 
 
 def stage_request(request: IngestRequest, document: Document) -> StageRequest:
@@ -40,6 +28,10 @@ def stage_request(request: IngestRequest, document: Document) -> StageRequest:
     )
 
 
+def fan_out(task: Task, request: IngestRequest, document: Document) -> None:
+    send_group(task.app, FED_STAGES, [stage_request(request, document)])
+
+
 def fan_out_batch(task: Task, finished: list[Finished[IngestRequest]], settings: Settings) -> None:
     """A batch's documents go on as batches too (cut again: a page's text is not its HTML)."""
     requests = [
@@ -47,8 +39,7 @@ def fan_out_batch(task: Task, finished: list[Finished[IngestRequest]], settings:
         for r, document, _, _ in finished
         if isinstance(document, Document)
     ]
-    for stage in FED_STAGES:
-        send_articles(task.app, stage, requests, settings)
+    send_articles(task.app, FED_STAGES, requests, settings)
 
 
 def create_app(settings: Settings) -> NewsflowCelery:
