@@ -19,12 +19,11 @@ from celery import Celery
 
 from services.gateway.store import ArticleStore
 from services.gateway.sweep import Action, Redrive, SweepPolicy, apply
-from shared.celery_app import brief_args
+from shared.batching import send_group
 from shared.models import ArticleEvent, ArticleResult, IngestRequest, StageRequest
 from shared.names import (
     QUEUE_RESULTS,
     STAGE_QUEUES,
-    STAGE_TASKS,
     STAGES,
     Stage,
 )
@@ -185,17 +184,16 @@ class Sweeper:
         self, result: ArticleResult, stages: tuple[Stage, ...], request: IngestRequest | None
     ) -> None:
         for stage in stages:
+            to_send: IngestRequest | StageRequest
             if stage == "ingest" and request is not None:
-                message = request.model_dump(mode="json")
+                to_send = request
             elif result.document is not None:
-                message = StageRequest(
+                to_send = StageRequest(
                     article_id=result.id,
                     run_id=result.run_id,
                     document=result.document,
                     options=result.options,
-                ).model_dump(mode="json")
+                )
             else:  # sweep.decide never re-drives without its input
                 continue
-            self.celery.send_task(
-                STAGE_TASKS[stage][0], args=[message], argsrepr=brief_args(message)
-            )
+            send_group(self.celery, [stage], [to_send])  # one article: the stage's single task
