@@ -9,6 +9,7 @@ from typing import Final
 
 from celery import Celery
 from redis import Redis
+from redis.client import Pipeline
 
 from shared.celery_app import NewsflowCelery, make_celery, module_app
 from shared.names import QUEUE_CALLBACKS, QUEUE_RESULTS, QUEUE_SOURCES, STAGE_QUEUES
@@ -34,10 +35,15 @@ REPORTED_QUEUES: Final = (*BOUNDED_QUEUES, QUEUE_SOURCES)
 def queue_depths(redis: Redis, queues: Sequence[str] = BOUNDED_QUEUES) -> dict[str, int]:
     """Messages waiting per queue (kombu keeps a Redis list named after each), in one round trip."""
     with redis.pipeline(transaction=False) as pipe:
-        for queue in queues:
-            pipe.llen(queue)
+        queue_lengths(pipe, queues)
         lengths = pipe.execute()
     return {queue: int(length) for queue, length in zip(queues, lengths, strict=True)}
+
+
+def queue_lengths(pipe: Pipeline, queues: Sequence[str]) -> None:
+    """Adds the reads of ``queues``' depths to ``pipe``, one reply each, in order."""
+    for queue in queues:
+        pipe.llen(queue)
 
 
 def consumers_by_queue(celery: Celery, timeout: float) -> dict[str, list[str]]:

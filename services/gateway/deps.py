@@ -25,12 +25,14 @@ class Services:
     archive: Engine
 
 
-def get_services(request: Request) -> Services:
+# Dependencies that do no I/O are ``async``: FastAPI runs a plain ``def`` dependency in a worker
+# thread, and on an idle gateway each such hop costs a thread's wake-up (docs/performance.md).
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
 
-def get_owner(
+async def get_owner(
     services: Annotated[Services, Depends(get_services)],
     x_api_key: Annotated[str | None, Header(alias="X-API-Key")] = None,
 ) -> str | None:

@@ -4,11 +4,14 @@ API keys are checked in ``tenancy.py``; rate buckets are named by ``tenancy.rate
 """
 
 import time
+from dataclasses import dataclass
+from typing import Any
 
 from redis import Redis
+from redis.client import Pipeline
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.gateway.broker import queue_depths
+from services.gateway.broker import BOUNDED_QUEUES, queue_lengths
 from services.gateway.problems import PROBLEM_JSON, Problem, problem_body
 from shared.settings import Settings
 
@@ -81,24 +84,31 @@ def check_content_type(content_type: str | None, accepted: tuple[str, ...]) -> N
 
 def check_rate(redis: Redis, settings: Settings, client: str, cost: int = 1) -> None:
     """Submissions: a fixed one-minute window per client, shared by every gateway replica."""
-    _check_window(redis, "rate", client, cost, settings.rate_limit_per_minute, "articles")
+    admit(redis, Admission(settings, client, cost, backlog=False))
 
 
 def check_query_rate(redis: Redis, settings: Settings, client: str) -> None:
     """Corpus reads (search, entities, stories, export): a budget of their own, so an analyst's
     searching never uses up their submissions, nor a scraper's paging the database."""
-    _check_window(redis, "query-rate", client, 1, settings.query_rate_limit_per_minute, "queries")
-
-
-def _check_window(redis: Redis, kind: str, client: str, cost: int, limit: int, what: str) -> None:
+    limit = settings.query_rate_limit_per_minute
     if limit == 0:
         return
-    window = int(time.time() // 60)
-    key = f"newsflow:{kind}:{client}:{window}"
     with redis.pipeline() as pipe:
-        pipe.incrby(key, cost)
-        pipe.expire(key, 120)
+        _count(pipe, _window_key("query-rate", client), 1)
         used = int(pipe.execute()[0])
+    _judge_window(used, limit, "queries")
+
+
+def _window_key(kind: str, client: str) -> str:
+    return f"newsflow:{kind}:{client}:{int(time.time() // 60)}"
+
+
+def _count(pipe: Pipeline, key: str, cost: int) -> None:
+    pipe.incrby(key, cost)
+    pipe.expire(key, 120)
+
+
+def _judge_window(used: int, limit: int, what: str) -> None:
     if used > limit:
         retry_after = 60 - int(time.time()) % 60
         raise Problem(
@@ -119,8 +129,11 @@ def check_backlog(redis: Redis, settings: Settings) -> None:
 
     Bounding ingest alone lets a slow later stage grow its queue until Redis runs out of memory.
     """
-    limit = settings.max_queue_depth
-    full = {queue: n for queue, n in queue_depths(redis).items() if n >= limit}
+    admit(redis, Admission(settings))
+
+
+def _judge_backlog(depths: dict[str, int], limit: int) -> None:
+    full = {queue: n for queue, n in depths.items() if n >= limit}
     if full:
         detail = "; ".join(f"queue {q} holds {n} messages (limit {limit})" for q, n in full.items())
         raise Problem(
@@ -129,3 +142,46 @@ def check_backlog(redis: Redis, settings: Settings) -> None:
             detail,
             headers={"Retry-After": str(BACKLOG_RETRY_AFTER_SECONDS)},
         )
+
+
+@dataclass(frozen=True)
+class Admission:
+    """What a submission must pass before it is recorded: the client's rate window (``cost``
+    articles; no client, no rate check) and, with ``backlog``, every bounded queue's depth.
+
+    ``queue`` adds the reads to a pipeline the caller sends with reads of its own, so admitting
+    an article and looking it up cost one Redis round trip, not three; ``judge`` then raises the
+    429 the replies call for and hands back the caller's replies.
+    """
+
+    settings: Settings
+    client: str | None = None
+    cost: int = 1
+    backlog: bool = True
+
+    @property
+    def _rated(self) -> bool:
+        return self.client is not None and self.settings.rate_limit_per_minute > 0
+
+    def queue(self, pipe: Pipeline) -> None:
+        if self._rated and self.client is not None:
+            _count(pipe, _window_key("rate", self.client), self.cost)
+        if self.backlog:
+            queue_lengths(pipe, BOUNDED_QUEUES)
+
+    def judge(self, replies: list[Any]) -> list[Any]:
+        if self._rated:
+            _judge_window(int(replies[0]), self.settings.rate_limit_per_minute, "articles")
+            replies = replies[2:]
+        if self.backlog:
+            depths = {q: int(n) for q, n in zip(BOUNDED_QUEUES, replies, strict=False)}
+            _judge_backlog(depths, self.settings.max_queue_depth)
+            replies = replies[len(BOUNDED_QUEUES) :]
+        return replies
+
+
+def admit(redis: Redis, admission: Admission) -> None:
+    """The admission's checks on their own, in one round trip."""
+    with redis.pipeline(transaction=False) as pipe:
+        admission.queue(pipe)
+        admission.judge(pipe.execute())

@@ -55,7 +55,15 @@ class ArticleStore:
         self.ttl = ttl_seconds or None
 
     def get(self, article_id: str) -> ArticleResult | None:
-        raw = self.redis.get(article_key(article_id))
+        return self.parse(self.redis.get(article_key(article_id)))
+
+    @staticmethod
+    def read(pipe: Pipeline, article_id: str) -> None:
+        """Adds the record's read to ``pipe`` (one reply, for ``parse``), to share a round trip."""
+        pipe.get(article_key(article_id))
+
+    @staticmethod
+    def parse(raw: bytes | str | None) -> ArticleResult | None:
         return ArticleResult.model_validate_json(raw) if raw else None
 
     def delete(self, article_id: str) -> bool:

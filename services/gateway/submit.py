@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from services.gateway.deps import Services
 from services.gateway.ids import article_id, new_run_id
+from services.gateway.limits import Admission
 from services.gateway.problems import Problem
 from shared.batching import groups, send_group
 from shared.models import ArticleEvent, ArticleResult, ArticleSubmission, IngestRequest
@@ -24,9 +25,10 @@ def submit(
     submission: ArticleSubmission,
     force: bool = False,
     owner: str | None = None,
+    admission: Admission | None = None,
 ) -> Accepted:
     """Queue ``submission`` unless the same content is already known (then return its record)."""
-    accepted, request = accept(services, submission, force, owner)
+    accepted, request = accept(services, submission, force, owner, admission)
     if request is not None:
         send_accepted(services, [request])
     return accepted
@@ -37,6 +39,7 @@ def accept(
     submission: ArticleSubmission,
     force: bool = False,
     owner: str | None = None,
+    admission: Admission | None = None,
 ) -> tuple[Accepted, IngestRequest | None]:
     """Record ``submission`` unless the same content is already known (then return its record);
     the request to send (``send_accepted``) if it is to run.
@@ -44,6 +47,7 @@ def accept(
     A failed article is run again on resubmission, and so is one submitted with other options
     (a different summary length); otherwise only ``force`` runs known content again. ``owner``
     (the submitting key's fingerprint) scopes the id: known content means known to this owner.
+    ``admission``'s limits are checked in the same round trip as the lookup (and raise first).
     """
     if submission.callback_url is not None and not services.settings.callback_secret:
         raise Problem(
@@ -53,7 +57,7 @@ def accept(
             [{"field": "body.callback_url", "reason": "callbacks are not enabled on this server"}],
         )
     aid = article_id(submission, owner)
-    existing = services.store.get(aid)
+    existing = _existing(services, aid, admission)
     rerun = force or (
         existing is not None
         and (existing.status == "failed" or existing.options != submission.options)
@@ -82,6 +86,16 @@ def accept(
         current = services.store.get(aid)
         return Accepted(aid, current.status if current else "queued", duplicate=True), None
     return Accepted(aid, "queued", duplicate=False), request
+
+
+def _existing(services: Services, aid: str, admission: Admission | None) -> ArticleResult | None:
+    if admission is None:
+        return services.store.get(aid)
+    with services.redis.pipeline(transaction=False) as pipe:
+        admission.queue(pipe)
+        services.store.read(pipe, aid)
+        (raw,) = admission.judge(pipe.execute())
+    return services.store.parse(raw)
 
 
 def send_accepted(services: Services, requests: list[IngestRequest]) -> None:

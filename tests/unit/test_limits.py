@@ -3,7 +3,7 @@
 import pytest
 from redis import Redis
 
-from services.gateway.limits import check_backlog, check_rate
+from services.gateway.limits import Admission, check_backlog, check_rate
 from services.gateway.problems import Problem
 from shared.names import QUEUE_INGEST
 from shared.settings import Settings
@@ -42,3 +42,33 @@ def test_backlog_past_the_limit_is_refused(redis: Redis) -> None:
     with pytest.raises(Problem) as busy:
         check_backlog(redis, settings)
     assert busy.value.status == 429 and "Retry-After" in busy.value.headers
+
+
+def _admit_and_read(redis: Redis, admission: Admission, key: str) -> list[object]:
+    with redis.pipeline(transaction=False) as pipe:
+        admission.queue(pipe)
+        pipe.get(key)
+        return admission.judge(pipe.execute())
+
+
+def test_admission_shares_a_round_trip_and_hands_back_the_callers_replies(redis: Redis) -> None:
+    redis.set("mine", "value")
+    settings = Settings(rate_limit_per_minute=2, max_queue_depth=5)
+    admission = Admission(settings, "ip:1")
+    assert _admit_and_read(redis, admission, "mine") == [b"value"]
+    assert _admit_and_read(redis, admission, "mine") == [b"value"]
+    with pytest.raises(Problem) as limited:  # the third in the window
+        _admit_and_read(redis, admission, "mine")
+    assert limited.value.title == "Too many requests"
+    # No client: no rate window, only the queues (the feed poller's items).
+    assert _admit_and_read(redis, Admission(settings), "mine") == [b"value"]
+    for n in range(5):
+        redis.rpush(QUEUE_INGEST, f"m{n}")
+    with pytest.raises(Problem) as busy:
+        _admit_and_read(redis, Admission(settings), "mine")
+    assert busy.value.title == "Pipeline busy"
+    # Rate off: the backlog is judged alone, and the caller's reply still comes last.
+    with pytest.raises(Problem):
+        _admit_and_read(redis, Admission(Settings(max_queue_depth=5), "ip:9"), "mine")
+    unbounded = Admission(Settings(max_queue_depth=6), "ip:9")
+    assert _admit_and_read(redis, unbounded, "mine") == [b"value"]

@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from services.gateway.corpus.database import connect
 from services.gateway.deps import Services
-from services.gateway.limits import check_backlog
+from services.gateway.limits import Admission
 from services.gateway.monitor import alerts, sources
 from services.gateway.monitor.beat_lock import BeatLock
 from services.gateway.monitor.hosts import USER_AGENT, HostManners
@@ -105,10 +105,10 @@ class Monitor:
     def submit_item(self, submission: ArticleSubmission, force: bool, owner: str) -> str:
         """Through the gateway's own submission path: same ids, limits and backlog checks."""
         try:
-            check_backlog(
-                self.redis, self.settings
-            )  # a full pipeline: items wait for the next poll
-            accepted = submit(self.services, submission, force=force, owner=owner or None)
+            # A full pipeline refuses it (429): items wait for the next poll.
+            accepted = submit(
+                self.services, submission, force, owner or None, Admission(self.settings)
+            )
         except Problem as exc:
             raise SubmitRefused(f"{exc.status} {exc.title}: {exc.detail}") from exc
         faults.after_submit(self.settings.fault_injection, str(submission.url), accepted.duplicate)

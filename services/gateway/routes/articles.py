@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from services.gateway import openapi
 from services.gateway.corpus import archive
 from services.gateway.deps import Owner, Services, get_services
-from services.gateway.limits import check_backlog, check_content_type, check_rate
+from services.gateway.limits import Admission, admit, check_content_type
 from services.gateway.problems import Problem, field_errors, problem_body
 from services.gateway.submit import Accepted, accept, send_accepted, submit
 from services.gateway.tenancy import rate_client, visible
@@ -40,8 +40,9 @@ def _client(request: Request, owner: str | None) -> str:
     return rate_client(owner, request.client.host if request.client else "unknown")
 
 
-def require_json(request: Request) -> None:
-    """Runs before the body is validated, so a wrong media type is a 415, not a 422."""
+async def require_json(request: Request) -> None:
+    """Runs before the body is validated, so a wrong media type is a 415, not a 422 (no I/O:
+    ``async``, so it costs no worker thread)."""
     check_content_type(request.headers.get("content-type"), ("application/json",))
 
 
@@ -60,9 +61,8 @@ def submit_article(
     owner: Owner,
     force: Force = False,
 ) -> SubmitResponse:
-    check_rate(services.redis, services.settings, _client(request, owner))
-    check_backlog(services.redis, services.settings)
-    accepted = submit(services, submission, force, owner)
+    admission = Admission(services.settings, _client(request, owner))
+    accepted = submit(services, submission, force, owner, admission)
     if accepted.duplicate:
         response.status_code = 200
     return _response(accepted)
@@ -127,8 +127,7 @@ async def submit_batch(
             f"a batch holds 1 to {limit} articles, got {len(items)}",
             [{"field": "body", "reason": f"1 to {limit} items"}],
         )
-    check_rate(services.redis, services.settings, _client(request, owner), cost=len(items))
-    check_backlog(services.redis, services.settings)
+    admit(services.redis, Admission(services.settings, _client(request, owner), len(items)))
 
     def run() -> list[dict[str, Any]]:
         results: list[dict[str, Any]] = []
