@@ -9,7 +9,7 @@ own clocks (submitted -> stage started/finished -> finished), not from the bench
 
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,6 +170,12 @@ class Phase:
     articles: list[dict[str, Any]]
     in_flight: int
     batch: int = 1  # articles a submission: 1 is POST /articles, more is POST /articles/batch
+    bracket: bool = False  # run inside ``measure``'s ``around`` (in-process runs either side)
+
+
+# Runs a phase (the callable) with whatever the caller does around it, the stack up and idle:
+# the batched phase's in-process runs (bench/pipeline.py).
+Around = Callable[[LocalStack, Phase, Callable[[], "StackRun"]], "StackRun"]
 
 
 def measure(
@@ -179,9 +185,10 @@ def measure(
     log_dir: Path,
     code: Path | None = None,
     start_timeout: float = 300.0,
+    around: Around | None = None,
 ) -> list[StackRun]:
-    """Start a fresh stack, warm every pool process, then measure each phase in turn."""
-    runs = []
+    """Start a fresh stack, warm every pool process, then measure each phase in turn (a phase
+    to ``bracket`` inside ``around``)."""
     with (
         local_stack(service_env, log_dir, code) as local,
         httpx.Client(timeout=60) as client,
@@ -189,30 +196,36 @@ def measure(
         client.base_url = httpx.URL(local.base_url)
         _wait_for_gateway(client, time.monotonic() + start_timeout)
         drive(local, client, warmup, in_flight=len(warmup))  # loads models in every process
-        pids = local.pids()
+        runs = []
         for phase in phases:
-            cpu_before = cpu_seconds(pids)
-            commands_before = int(local.redis.info("stats")["total_commands_processed"])
-            memory_before = int(local.redis.info("memory")["used_memory"])
-            with MemorySampler(pids) as memory:
-                ids, submit_ms, bench_commands, seconds = drive(
-                    local, client, phase.articles, phase.in_flight, phase.batch
-                )
-            stats = local.redis.info("stats")
-            commands = int(stats["total_commands_processed"]) - commands_before
-            cpu_after = cpu_seconds(pids)
-            runs.append(
-                StackRun(
-                    label=phase.label,
-                    seconds=seconds,
-                    results=fetch_results(local.redis, ids),
-                    submit_ms=dict(zip(ids, submit_ms, strict=True)),
-                    cpu_s={n: cpu_after[n] - cpu_before.get(n, 0.0) for n in cpu_after},
-                    redis_commands=commands,
-                    bench_commands=bench_commands + 1,  # and the INFO closing the window
-                    memory=memory,
-                    redis_memory_bytes=int(local.redis.info("memory")["used_memory"])
-                    - memory_before,
-                )
-            )
+
+            def run(phase: Phase = phase) -> StackRun:
+                return _measure_phase(local, client, phase)
+
+            runs.append(around(local, phase, run) if around and phase.bracket else run())
     return runs
+
+
+def _measure_phase(local: LocalStack, client: httpx.Client, phase: Phase) -> StackRun:
+    pids = local.pids()
+    cpu_before = cpu_seconds(pids)
+    commands_before = int(local.redis.info("stats")["total_commands_processed"])
+    memory_before = int(local.redis.info("memory")["used_memory"])
+    with MemorySampler(pids) as memory:
+        ids, submit_ms, bench_commands, seconds = drive(
+            local, client, phase.articles, phase.in_flight, phase.batch
+        )
+    stats = local.redis.info("stats")
+    commands = int(stats["total_commands_processed"]) - commands_before
+    cpu_after = cpu_seconds(pids)
+    return StackRun(
+        label=phase.label,
+        seconds=seconds,
+        results=fetch_results(local.redis, ids),
+        submit_ms=dict(zip(ids, submit_ms, strict=True)),
+        cpu_s={n: cpu_after[n] - cpu_before.get(n, 0.0) for n in cpu_after},
+        redis_commands=commands,
+        bench_commands=bench_commands + 1,  # and the INFO closing the window
+        memory=memory,
+        redis_memory_bytes=int(local.redis.info("memory")["used_memory"]) - memory_before,
+    )

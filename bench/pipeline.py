@@ -2,14 +2,17 @@
 
 One run, on this machine's cores (shared/cores.py):
 
-1. baseline: ingest, extraction and summarization cores called directly, one process per core;
-2. the stack (private redis-server, gateway, collector, one worker per stage at the default
+1. the stack (private redis-server, gateway, collector, one worker per stage at the default
    concurrency): a loaded phase (``--in-flight`` articles open at a time) for throughput and
-   latency under load, then an idle phase (one article at a time) for the overhead on its own;
-3. the baseline again (the machine is shared and noisy: the mean of the two brackets the stack);
-   then a fresh stack takes the same articles as batch submissions (``--batch`` a request:
-   shared/batching.py carries them that many to a message), and a third baseline brackets it
-   with the second; then the baseline writing the archive, as the collector does;
+   latency under load, between two in-process baselines on the same articles (ingest,
+   extraction and summarization cores called directly, one process per core) run while the
+   stack is paused (SIGSTOP): the machine is shared and its speed drifts, so the phase is
+   judged against the mean of a baseline of its own minutes; then an idle phase (one article
+   at a time) for the overhead on its own;
+2. a fresh stack takes articles as batch submissions (``--batch`` a request: shared/batching.py
+   carries them that many to a message) in ``--batch-rounds`` rounds, the first on the loaded
+   phase's articles, each bracketed the same way;
+3. the baseline writing the archive, as the collector does (the same work without messages);
 4. the floor: what one message costs with no work in it (``bench/task_floor.py``), and the
    ceiling it puts on the ratio;
 5. throughput against the number of extraction worker processes (``--sweep``).
@@ -23,15 +26,19 @@ import json
 import signal
 import sys
 import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bench.articles import DEFAULT_BBC, bench_articles
 from bench.checkout import checkout
-from bench.distributed import SERVICES, Phase, StackRun, measure
+from bench.distributed import SERVICES, Around, LocalStack, Phase, StackRun, measure
 from bench.figures import article_times, run_figures
 from bench.inprocess import InProcessRun, run_inprocess
 from bench.plots import latency_plot, workers_plot
+from bench.processes import cpu_seconds, paused
 from bench.report import markdown
 from bench.task_floor import batched_ceiling, ceiling, measure_floor, messages_ms
 from shared.cores import available_cores
@@ -53,6 +60,12 @@ def _arguments() -> argparse.Namespace:
         type=int,
         default=Settings().batch_max_articles,
         help="articles a batch submission in the batched phase; 1 = skip the phase",
+    )
+    parser.add_argument(
+        "--batch-rounds",
+        type=int,
+        default=2,
+        help="batched rounds of --articles each, every one between in-process runs of its own",
     )
     parser.add_argument("--bbc", type=Path, default=DEFAULT_BBC)
     parser.add_argument("--out", type=Path, default=Path(".data/bench"))
@@ -78,39 +91,59 @@ def main() -> None:
     in_flight = args.in_flight or 4 * cores
     sweep = [int(n) for n in args.sweep.split(",") if n]
     # Distinct articles per phase: the gateway would answer a repeated text from its store.
-    pool = bench_articles(args.articles + args.idle + args.sweep_articles + 2 * cores, args.bbc)
+    extra_rounds = max(0, args.batch_rounds - 1) if args.batch > 1 else 0
+    pool = bench_articles(
+        args.articles * (1 + extra_rounds) + args.idle + args.sweep_articles + 2 * cores, args.bbc
+    )
     loaded = pool[: args.articles]
+    # Batched rounds: the loaded phase's articles, then fresh ones (a stack answers a known text
+    # from its store) at the end of the pool.
+    rounds = [loaded] + [
+        pool[-2 * cores - (k + 1) * args.articles : -2 * cores - k * args.articles]
+        for k in range(extra_rounds)
+    ]
     idle = pool[args.articles : args.articles + args.idle]
     swept = pool[args.articles + args.idle : args.articles + args.idle + args.sweep_articles]
     warmup = pool[-2 * cores :]
     args.out.mkdir(parents=True, exist_ok=True)
     logs = args.out / "logs"
 
-    _log(f"in-process baseline, {cores} processes, {len(loaded)} articles")
-    baseline = [run_inprocess(loaded, cores)]
-    _log(f"  {baseline[0].articles_per_s:.2f} articles/s")
-    _log(f"stack at default concurrency, {len(loaded)} articles, {in_flight} in flight")
-    loaded_run, idle_run = measure(
-        [Phase("loaded", loaded, in_flight), Phase("idle", idle, 1)], warmup, {}, logs / "default"
+    brackets: list[Bracket] = []
+    around = bracketed(cores, brackets)
+    _log(
+        f"stack at default concurrency, {len(loaded)} articles, {in_flight} in flight, between"
+        f" in-process runs ({cores} processes) on the same articles"
     )
-    _log(f"  {loaded_run.articles_per_s:.2f} articles/s")
-    _log("in-process baseline again")
-    baseline.append(run_inprocess(loaded, cores))
-    _log(f"  {baseline[1].articles_per_s:.2f} articles/s")
-    batched: StackRun | None = None
-    batched_baseline: list[InProcessRun] = []
+    loaded_run, idle_run = measure(
+        [Phase("loaded", loaded, in_flight, bracket=True), Phase("idle", idle, 1)],
+        warmup,
+        {},
+        logs / "default",
+        around=around,
+    )
+    baseline = [brackets[0].before, brackets[0].after]
+    _log(
+        f"  {loaded_run.articles_per_s:.2f} articles/s; in process"
+        f" {baseline[0].articles_per_s:.2f}, {baseline[1].articles_per_s:.2f}"
+    )
+    batched: list[StackRun] = []
     if args.batch > 1:
         # Enough batches open for every stage's pool processes to hold one.
         batch_in_flight = max(in_flight, 3 * args.batch)
-        _log(f"fresh stack, the same articles {args.batch} a request, {batch_in_flight} in flight")
-        (batched,) = measure(
-            [Phase("batched", loaded, batch_in_flight, args.batch)], warmup, {}, logs / "batched"
+        _log(
+            f"fresh stack, {len(rounds)} rounds of {len(loaded)} articles {args.batch} a request,"
+            f" {batch_in_flight} in flight, each between in-process runs on its articles"
         )
-        _log(f"  {batched.articles_per_s:.2f} articles/s")
-        # Bracketed by baselines of its own, as the first stack is: the machine drifts.
-        _log("in-process baseline a third time")
-        batched_baseline = [baseline[1], run_inprocess(loaded, cores)]
-        _log(f"  {batched_baseline[1].articles_per_s:.2f} articles/s")
+        phases = [
+            Phase(f"batched {k + 1}", articles, batch_in_flight, args.batch, bracket=True)
+            for k, articles in enumerate(rounds)
+        ]
+        batched = measure(phases, warmup, {}, logs / "batched", around=around)
+        for run, bracket in zip(batched, brackets[1:], strict=True):
+            _log(
+                f"  {run.label}: {run.articles_per_s:.2f} articles/s; in process "
+                f"{bracket.before.articles_per_s:.2f}, {bracket.after.articles_per_s:.2f}"
+            )
     before: StackRun | None = None
     if args.compare:
         extra = dict(pair.split("=", 1) for pair in args.compare_env.split(",") if pair)
@@ -148,8 +181,8 @@ def main() -> None:
     report = _report(cores, in_flight, baseline, archived, loaded_run, idle_run, sweep_runs)
     if floor is not None:
         report["floor"] = _floor(report, floor)
-    if batched is not None:
-        report["batched"] = _batched(report, batched, args.batch, batched_baseline)
+    if batched:
+        report["batched"] = _batched(report, batched, args.batch, brackets[1:])
         report["headline"]["batched_articles_per_s"] = report["batched"]["articles_per_s"]
         report["headline"]["batched_throughput_ratio"] = report["batched"]["throughput_ratio"]
     if before is not None:
@@ -184,19 +217,72 @@ def _floor(report: dict[str, Any], floor: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@dataclass
+class Bracket:
+    """The in-process runs on a phase's articles just before and just after it, and the cores
+    the stack, paused beside them, still kept busy (none, if pausing works)."""
+
+    before: InProcessRun
+    after: InProcessRun
+    stack_cores: float
+
+    @property
+    def articles_per_s(self) -> float:
+        return (self.before.articles_per_s + self.after.articles_per_s) / 2
+
+
+def bracketed(cores: int, brackets: list[Bracket]) -> Around:
+    """A phase between two in-process runs on the same articles, with the stack up but paused
+    (bench/processes.py): this machine's speed drifts between phases by as much as the gap
+    being measured, so each phase is judged against a baseline of its own minutes."""
+
+    def inprocess(local: LocalStack, articles: list[dict[str, Any]]) -> tuple[InProcessRun, float]:
+        pids = local.pids()
+        with paused(pids):
+            cpu, began = sum(cpu_seconds(pids).values()), time.perf_counter()
+            run = run_inprocess(articles, cores)
+            busy = (sum(cpu_seconds(pids).values()) - cpu) / (time.perf_counter() - began)
+        return run, busy
+
+    def around(local: LocalStack, phase: Phase, run: Callable[[], StackRun]) -> StackRun:
+        before, busy_before = inprocess(local, phase.articles)
+        measured = run()
+        after, busy_after = inprocess(local, phase.articles)
+        brackets.append(Bracket(before, after, max(busy_before, busy_after)))
+        return measured
+
+    return around
+
+
 def _batched(
-    report: dict[str, Any], run: StackRun, batch: int, bracket: list[InProcessRun]
+    report: dict[str, Any], runs: list[StackRun], batch: int, brackets: list[Bracket]
 ) -> dict[str, Any]:
-    """The batched phase, with its ratios against the in-process runs just before and after it,
-    and against the one doing the same work."""
-    rate = run.articles_per_s
-    inprocess = sum(b.articles_per_s for b in bracket) / len(bracket)
+    """The batched rounds: each round's ratio against its own bracket, their mean as the ratio;
+    latency, CPU and commands from the first round (the loaded phase's articles)."""
+    ratios = [run.articles_per_s / b.articles_per_s for run, b in zip(runs, brackets, strict=True)]
+    rate = sum(run.articles for run in runs) / sum(run.seconds for run in runs)
     return {
-        **run_figures(run),
+        **run_figures(runs[0]),
+        "articles_per_s": round(rate, 3),
         "batch": batch,
         "in_flight": max(report["in_flight"], 3 * batch),
-        "inprocess_runs": [round(b.articles_per_s, 3) for b in bracket],
-        "throughput_ratio": round(rate / inprocess, 3),
+        "rounds": [
+            {
+                "articles": run.articles,
+                "articles_per_s": round(run.articles_per_s, 3),
+                "inprocess_runs": [
+                    round(b.before.articles_per_s, 3),
+                    round(b.after.articles_per_s, 3),
+                ],
+                "throughput_ratio": round(ratio, 3),
+            }
+            for run, b, ratio in zip(runs, brackets, ratios, strict=True)
+        ],
+        "paused_stack_cores": round(max(b.stack_cores for b in brackets), 3),
+        "inprocess_runs": [
+            round(r.articles_per_s, 3) for b in brackets for r in (b.before, b.after)
+        ],
+        "throughput_ratio": round(sum(ratios) / len(ratios), 3),
         "same_work_ratio": round(rate / report["inprocess_archived"]["articles_per_s"], 3),
     }
 

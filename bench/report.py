@@ -119,7 +119,8 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def _batched(batched: dict[str, Any], loaded: dict[str, Any]) -> list[str]:
-    """The same articles as batch submissions (a fresh stack), beside one at a time."""
+    """Batch submissions (a fresh stack; its first round on the same articles) beside one at a
+    time; latency, commands and CPU are the first round's."""
     lines = [
         f"### Batch submissions: the same articles {batched['batch']} a request, "
         f"{batched['in_flight']} in flight",
@@ -127,15 +128,24 @@ def _batched(batched: dict[str, Any], loaded: dict[str, Any]) -> list[str]:
         _row("figure", "one a request", "batched"),
         _row("---", "---", "---"),
         _row("articles/s", loaded["articles_per_s"], batched["articles_per_s"]),
-        _row(
-            "in-process runs bracketing it, articles/s",
-            "",
-            ", ".join(str(rate) for rate in batched.get("inprocess_runs", [])),
+        *(
+            _row(
+                f"round {k}: articles/s; in process before, after; ratio",
+                "",
+                f"{r['articles_per_s']}; {r['inprocess_runs'][0]}, {r['inprocess_runs'][1]};"
+                f" {r['throughput_ratio']}",
+            )
+            for k, r in enumerate(batched.get("rounds", []), start=1)
         ),
         _row(
-            "throughput ratio (in-process; the same work)",
+            "throughput ratio, mean of the rounds' (in-process; the same work)",
             "",
             f"**{batched['throughput_ratio']}**; {batched['same_work_ratio']}",
+        ),
+        _row(
+            "cores the paused stack kept busy beside the in-process runs",
+            "",
+            batched.get("paused_stack_cores", ""),
         ),
         _row("latency p50 / p95 / p99, ms", _p(loaded["latency_ms"]), _p(batched["latency_ms"])),
         _row(
