@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import httpx
 
-from shared.models import ArticleEvent, ArticleResult, SubmitResponse
+from shared.models import ArticleEvent, ArticleResult, BatchResult, SubmitResponse
 from shared.models.corpus import (
     ArticleFilters,
     ArticlePage,
@@ -107,6 +107,20 @@ class NewsflowClient:
             "POST", "/articles", json=body, params={"force": force} if force else None
         )
         return SubmitResponse.model_validate(response.json())
+
+    def submit_batch(self, bodies: list[dict[str, Any]], force: bool = False) -> BatchResult:
+        """Several articles in one request (``POST /articles/batch``), which the pipeline then
+        carries several to a message. Each item is accepted or refused alone: a 422 that lists
+        items (none was accepted) is an answer, not an error."""
+        try:
+            response = self._send(
+                "POST", "/articles/batch", json=bodies, params={"force": force} if force else None
+            )
+        except Refused as refused:
+            if refused.status == 422 and "items" in refused.problem:
+                return BatchResult.model_validate(refused.problem)
+            raise
+        return BatchResult.model_validate(response.json())
 
     def article(self, article_id: str) -> ArticleResult:
         return ArticleResult.model_validate(self._send("GET", f"/articles/{article_id}").json())

@@ -2,7 +2,10 @@
 
 ``submit`` takes files (``.txt`` as text, ``.html``/``.htm`` as HTML), directories (their such
 files, sorted) and URLs, shows a progress bar while it sends them and, with ``--wait``, while they
-finish. ``--json`` prints JSON Lines for scripts instead.
+finish. ``--json`` prints JSON Lines for scripts instead. They go as batch submissions
+(``POST /articles/batch``), which the pipeline carries several to a message, the cheap way in
+for many articles (docs/performance.md); an article the gateway refuses is reported with its
+reason, and the others go on.
 """
 
 import json
@@ -18,16 +21,21 @@ from rich.table import Table
 from services.cli.client import FINAL
 from services.cli.render import show as render
 from services.cli.session import FAILED, USAGE, Json, exits, fail, session
-from shared.models import ArticleResult, SubmitResponse
+from shared.models import ArticleResult, BatchAccepted, BatchRejected
 
 KINDS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html"}
 WAIT_SECONDS = 300.0
+# A request's articles by default, within the gateway's default MAX_BATCH_ARTICLES (100); and
+# its bodies' bytes, well within the default MAX_BATCH_BYTES (20 MB).
+BATCH_ARTICLES = 50
+BATCH_BYTES = 4_000_000
+Item = tuple[str, dict[str, Any]]  # (label, submission body)
 out = Console()
 
 
-def bodies(sources: list[str]) -> list[tuple[str, dict[str, Any]]]:
+def bodies(sources: list[str]) -> list[Item]:
     """(label, submission body) per article named by the arguments, in order."""
-    found: list[tuple[str, dict[str, Any]]] = []
+    found: list[Item] = []
     for source in sources:
         if source.startswith(("http://", "https://")):
             found.append((source, {"url": source}))
@@ -47,6 +55,22 @@ def bodies(sources: list[str]) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
+def requests(items: list[Item], size: int, max_bytes: int = BATCH_BYTES) -> list[list[Item]]:
+    """``items`` in order, cut into batch requests of at most ``size`` articles and, unless one
+    article is larger on its own, ``max_bytes`` of JSON."""
+    cut: list[list[Item]] = []
+    current: list[Item] = []
+    held = 0
+    for item in items:
+        weight = len(json.dumps(item[1]))
+        if current and (len(current) == size or held + weight > max_bytes):
+            cut.append(current)
+            current, held = [], 0
+        current.append(item)
+        held += weight
+    return [*cut, current] if current else cut
+
+
 def _bar(console: Console) -> Progress:
     return Progress(
         TextColumn("{task.description}"),
@@ -64,41 +88,61 @@ def submit(
     wait: Annotated[bool, typer.Option("--wait", help="wait until every article is done")] = False,
     force: Annotated[bool, typer.Option("--force", help="run again even if known")] = False,
     timeout: Annotated[float, typer.Option(help="seconds --wait waits")] = WAIT_SECONDS,
+    batch: Annotated[
+        int, typer.Option(min=1, help="articles a request (the gateway's MAX_BATCH_ARTICLES)")
+    ] = BATCH_ARTICLES,
     json_out: Json = False,
 ) -> None:
     """Submit articles (files, directories, URLs); --wait follows them to the end."""
     options = session(ctx, json_out)
     items = bodies(sources)
-    accepted: list[tuple[str, SubmitResponse]] = []
+    sent: list[tuple[str, BatchAccepted | BatchRejected]] = []
     console = Console(stderr=True, quiet=options.json)
     with exits(), options.client() as client, _bar(console) as bar:
         sending = bar.add_task("submitted", total=len(items))
-        for label, body in items:
-            accepted.append((label, client.submit(body, force=force)))
-            bar.advance(sending)
+        for group in requests(items, batch):
+            reply = client.submit_batch([body for _, body in group], force=force)
+            by_index = {answer.index: answer for answer in reply.items}
+            sent.extend((label, by_index[index]) for index, (label, _) in enumerate(group))
+            bar.advance(sending, len(group))
         results: dict[str, ArticleResult] = {}
+        accepted = [answer for _, answer in sent if isinstance(answer, BatchAccepted)]
         if wait:
             finishing = bar.add_task("finished ", total=len(accepted))
-            for _, answer in accepted:
-                results[answer.id] = client.wait(answer.id, timeout)
+            for one in accepted:
+                results[one.id] = client.wait(one.id, timeout)
                 bar.advance(finishing)
     failed = sum(r.status == "failed" for r in results.values())
+    rejected = len(sent) - len(accepted)
     if options.json:
-        for label, answer in accepted:
-            line: dict[str, Any] = {"source": label, **answer.model_dump()}
-            if answer.id in results:
-                line["status"] = results[answer.id].status
-            sys.stdout.write(json.dumps(line) + "\n")
-    elif wait and len(results) == 1:
+        for label, answer in sent:
+            sys.stdout.write(json.dumps({"source": label, **_line(answer, results)}) + "\n")
+    elif wait and len(results) == 1 and not rejected:
         render(out, next(iter(results.values())))
     else:
         table = Table("source", "id", "status")
-        for label, answer in accepted:
-            status = results[answer.id].status if answer.id in results else answer.status
-            table.add_row(label, answer.id, status + (" (known)" if answer.duplicate else ""))
+        for label, answer in sent:
+            table.add_row(label, *_cells(answer, results))
         out.print(table)
-    if failed:
+    if failed or rejected:
         raise typer.Exit(FAILED)
+
+
+def _line(item: BatchAccepted | BatchRejected, results: dict[str, ArticleResult]) -> dict[str, Any]:
+    if isinstance(item, BatchRejected):
+        return {"error": item.error.model_dump(exclude_none=True)}
+    line = item.model_dump(exclude={"index"})
+    if item.id in results:
+        line["status"] = results[item.id].status
+    return line
+
+
+def _cells(item: BatchAccepted | BatchRejected, results: dict[str, ArticleResult]) -> list[str]:
+    if isinstance(item, BatchRejected):
+        errors = "; ".join(f"{e.field}: {e.reason}" for e in item.error.errors or [])
+        return ["", f"[red]rejected[/]: {item.error.title}" + (f" ({errors})" if errors else "")]
+    status = results[item.id].status if item.id in results else item.status
+    return [item.id, status + (" (known)" if item.duplicate else "")]
 
 
 def show(

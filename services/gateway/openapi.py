@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from services.gateway.problems import PROBLEM_JSON
 from shared.models.problem import ProblemDetails
+from shared.models.submission import BatchResult
 
 COMPONENTS = "#/components/schemas/"
 PROBLEM_SCHEMA = {"$ref": f"{COMPONENTS}{ProblemDetails.__name__}"}
@@ -74,27 +75,6 @@ def problem(status: int, why: str | None = None) -> dict[str, Any]:
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: problem(status) for status in statuses}
-
-
-class BatchAccepted(BaseModel):
-    index: int = Field(description="position of the item in the batch")
-    id: str
-    status: str
-    duplicate: bool
-    links: dict[str, str]
-
-
-class BatchRejected(BaseModel):
-    index: int = Field(description="position of the item in the batch")
-    error: ProblemDetails
-
-
-class BatchResult(BaseModel):
-    """``POST /articles/batch``: each item succeeds or fails alone."""
-
-    accepted: int
-    rejected: int
-    items: list[BatchAccepted | BatchRejected]
 
 
 class Readiness(BaseModel):

@@ -27,6 +27,9 @@ from shared.models.result import ArticleEvent, ArticleResult, StageStatus
 from shared.models.submission import (
     ArticleOptions,
     ArticleSubmission,
+    BatchAccepted,
+    BatchRejected,
+    BatchResult,
     SubmitResponse,
     SummaryOptions,
 )
@@ -50,6 +53,9 @@ __all__ = [
     "ArticleOptions",
     "ArticleResult",
     "ArticleSubmission",
+    "BatchAccepted",
+    "BatchRejected",
+    "BatchResult",
     "DateMention",
     "Document",
     "Entity",

@@ -5,6 +5,8 @@ from typing import Literal, Self
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, JsonValue, model_validator
 
+from shared.models.problem import ProblemDetails
+
 ContentKind = Literal["text", "html", "url"]
 
 
@@ -89,3 +91,24 @@ class SubmitResponse(BaseModel):
     status: str
     duplicate: bool
     links: dict[str, str] = Field(description="self and events URLs of the article")
+
+
+class BatchAccepted(BaseModel):
+    index: int = Field(description="position of the item in the batch")
+    id: str
+    status: str
+    duplicate: bool
+    links: dict[str, str]
+
+
+class BatchRejected(BaseModel):
+    index: int = Field(description="position of the item in the batch")
+    error: ProblemDetails
+
+
+class BatchResult(BaseModel):
+    """What ``POST /articles/batch`` answers: each item succeeds or fails alone."""
+
+    accepted: int
+    rejected: int
+    items: list[BatchAccepted | BatchRejected]

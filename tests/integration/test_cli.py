@@ -45,6 +45,11 @@ def test_submit_a_directory_and_a_file_and_wait(running: Running, tmp_path: Path
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [Path(line["source"]).name for line in lines] == ["note-0.txt", "note-1.txt", seed.name]
     assert all(line["status"] == "done" for line in lines)
+    # One batch request, carried through the pipeline as one message a stage.
+    records = [
+        json.loads(newsflow(running.gateway, "show", x["id"], "--json").stdout) for x in lines
+    ]
+    assert len({r["stages"]["ingest"]["task_id"] for r in records}) == 1
 
     shown = newsflow(running.gateway, "show", lines[-1]["id"])
     assert shown.returncode == OK, shown.stderr
@@ -54,6 +59,21 @@ def test_submit_a_directory_and_a_file_and_wait(running: Running, tmp_path: Path
 
     table = newsflow(running.gateway, "submit", str(seed))  # known: a table, not run again
     assert table.returncode == OK and "(known)" in table.stdout
+
+
+def test_a_refused_article_is_reported_and_the_others_go_on(
+    running: Running, tmp_path: Path
+) -> None:
+    (tmp_path / "a-empty.txt").write_text("")
+    (tmp_path / "b-note.txt").write_text(f"Ferries to Visby sail again ({uuid.uuid4().hex[:8]}).")
+    sent = newsflow(running.gateway, "submit", str(tmp_path), "--wait", "--json")
+    assert sent.returncode == FAILED, sent.stderr
+    empty, note = (json.loads(line) for line in sent.stdout.splitlines())
+    assert Path(empty["source"]).name == "a-empty.txt" and "id" not in empty
+    assert empty["error"]["errors"][0]["field"] == "0.text"
+    assert note["status"] == "done"
+    table = newsflow(running.gateway, "submit", str(tmp_path))
+    assert table.returncode == FAILED and "rejected" in table.stdout and "(known)" in table.stdout
 
 
 def test_watch_follows_an_article_to_the_end(running: Running, tmp_path: Path) -> None:

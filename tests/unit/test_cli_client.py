@@ -194,3 +194,24 @@ def test_a_refused_source_names_the_field() -> None:
     with pytest.raises(Refused, match=r"body\.url: already followed as src_1") as refused:
         client.add_source(SourceCreate.model_validate({"url": SOURCE["url"]}))
     assert refused.value.status == 409
+
+
+def test_a_batch_none_of_whose_items_was_accepted_is_an_answer_not_an_error() -> None:
+    rejected = {
+        "index": 0,
+        "error": {
+            "title": "Invalid article",
+            "status": 422,
+            "errors": [{"field": "0.text", "reason": "too short"}],
+        },
+    }
+    answer = {"accepted": 0, "rejected": 1, "items": [rejected]}
+    result = client([httpx.Response(422, json=answer)], []).submit_batch([{"text": ""}])
+    assert result.rejected == 1 and result.items[0].index == 0
+    invalid = {
+        "title": "Invalid batch",
+        "status": 422,
+        "errors": [{"field": "body", "reason": "x"}],
+    }
+    with pytest.raises(Refused):  # the batch itself refused: a problem, raised
+        client([httpx.Response(422, json=invalid)], []).submit_batch([])
