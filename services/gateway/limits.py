@@ -82,11 +82,6 @@ def check_content_type(content_type: str | None, accepted: tuple[str, ...]) -> N
         )
 
 
-def check_rate(redis: Redis, settings: Settings, client: str, cost: int = 1) -> None:
-    """Submissions: a fixed one-minute window per client, shared by every gateway replica."""
-    admit(redis, Admission(settings, client, cost, backlog=False))
-
-
 def check_query_rate(redis: Redis, settings: Settings, client: str) -> None:
     """Corpus reads (search, entities, stories, export): a budget of their own, so an analyst's
     searching never uses up their submissions, nor a scraper's paging the database."""
@@ -147,7 +142,8 @@ def _judge_backlog(depths: dict[str, int], limit: int) -> None:
 @dataclass(frozen=True)
 class Admission:
     """What a submission must pass before it is recorded: the client's rate window (``cost``
-    articles; no client, no rate check) and, with ``backlog``, every bounded queue's depth.
+    articles: a fixed one-minute window per client, shared by every gateway replica; no client,
+    no rate check) and, with ``backlog``, every bounded queue's depth.
 
     ``queue`` adds the reads to a pipeline the caller sends with reads of its own, so admitting
     an article and looking it up cost one Redis round trip, not three; ``judge`` then raises the

@@ -3,7 +3,7 @@
 import pytest
 from redis import Redis
 
-from services.gateway.limits import Admission, check_backlog, check_rate
+from services.gateway.limits import Admission, admit, check_backlog
 from services.gateway.problems import Problem
 from shared.names import QUEUE_INGEST
 from shared.settings import Settings
@@ -16,6 +16,10 @@ def redis(redis_server: RedisServer) -> Redis:
     client = Redis(port=redis_server.port, db=15)
     client.flushdb()
     return client
+
+
+def check_rate(redis: Redis, settings: Settings, client: str, cost: int = 1) -> None:
+    admit(redis, Admission(settings, client, cost, backlog=False))
 
 
 def test_rate_limit_counts_per_client_and_says_when_to_retry(redis: Redis) -> None:
