@@ -18,6 +18,7 @@ from kombu.exceptions import OperationalError
 KILL_WORKER: Final = "NEWSFLOWFAULTKILLWORKER"  # the pool process SIGKILLs itself at task start
 REPORT_FAILS: Final = "NEWSFLOWFAULTREPORTFAILS"  # the first report of each stage cannot be sent
 SWALLOW_SOFT_LIMIT: Final = "NEWSFLOWFAULTHANG"  # hangs, swallowing the soft time limit
+OUTLIVE_SOFT_LIMIT: Final = "NEWSFLOWFAULTSLOW"  # works on until the soft time limit stops it
 # The collector's pool process dies once a run's end is stored: before it hands the run's
 # callback on, or just after (before it takes the callback off the store's outbox).
 DIE_BEFORE_CALLBACK: Final = "NEWSFLOWFAULTDIEBEFORECALLBACK"
@@ -40,6 +41,9 @@ def before_work(enabled: bool, payload: Any) -> None:
     """Faults that strike once the message is delivered, before the stage's core runs."""
     if marked(enabled, payload, KILL_WORKER):
         os.kill(os.getpid(), signal.SIGKILL)
+    if marked(enabled, payload, OUTLIVE_SOFT_LIMIT):
+        while True:  # a slow article: the soft limit's exception ends it, as it would real work
+            time.sleep(HANG_STEP_SECONDS)
     if marked(enabled, payload, SWALLOW_SOFT_LIMIT):
         while True:  # as a library that catches Exception would: only the hard limit ends this
             with contextlib.suppress(SoftTimeLimitExceeded):

@@ -179,8 +179,12 @@ def run_stage(
             ),
         )
     else:
-        faults.before_work(settings.fault_injection, _payload(task))
-        result, error = _produce(task, stage, produce)
+
+        def work() -> StageResult:
+            faults.before_work(settings.fault_injection, _payload(task))  # as the core would
+            return produce()
+
+        result, error = _produce(task, stage, work)
     run = (task.request.hostname or "unknown", task.request.id or "unknown")
     attempts = task.request.retries + min(deliveries, settings.max_deliveries)
     outcome = build_outcome(stage, ids, (*run, attempts), started_at, result, error)
