@@ -41,8 +41,9 @@ def paused(pids: dict[str, int], last: str = "redis") -> Iterator[None]:
     stopped = []
     try:
         for process in first + final:
-            process.suspend()
-            stopped.append(process)
+            with suppress(psutil.NoSuchProcess):  # a process that has just ended needs no pause
+                process.suspend()
+                stopped.append(process)
         yield
     finally:
         for process in reversed(stopped):
