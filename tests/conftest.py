@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,20 @@ def pytest_configure(config: pytest.Config) -> None:
     if "DATABASE_URL" not in os.environ:
         folder = Path(tempfile.mkdtemp(prefix="newsflow-tests-"))
         os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'archive.db'}"
+
+
+# Seconds a test that fills a rate window wants left in the current minute before it starts.
+RATE_WINDOW_MARGIN_SECONDS = 10.0
+
+
+@pytest.fixture
+def one_rate_window() -> None:
+    """Rate limits count in fixed one-minute windows (services/gateway/limits.py): a test that
+    fills one starts early enough in a minute that its requests cannot straddle two windows (a
+    request past the boundary would find a fresh allowance). At most a few seconds' wait."""
+    left = 60 - time.time() % 60
+    if left < RATE_WINDOW_MARGIN_SECONDS:
+        time.sleep(left + 0.05)
 
 
 @dataclass

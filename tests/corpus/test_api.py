@@ -110,6 +110,7 @@ def test_the_archive_serves_and_deletes_what_redis_no_longer_holds(
     assert article.id not in {hit["id"] for hit in remaining}
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_corpus_reads_have_a_rate_limit_of_their_own(
     redis_server: RedisServer, archive_url: str, engine: Engine
 ) -> None:

@@ -103,6 +103,7 @@ def test_a_batch_without_a_valid_key_is_refused_before_its_body_is_parsed(
         assert client.post("/articles/batch", content=b"[{", headers=valid).status_code == 400
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_rate_limits_count_per_validated_key_and_keys_stay_out_of_redis(
     redis_server: RedisServer,
 ) -> None:
@@ -128,6 +129,7 @@ def test_rate_limits_count_per_validated_key_and_keys_stay_out_of_redis(
     assert KEY_A.encode() not in stored and KEY_B.encode() not in stored
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_without_keys_a_made_up_key_buys_no_allowance_of_its_own(
     redis_server: RedisServer,
 ) -> None:

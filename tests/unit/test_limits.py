@@ -22,6 +22,7 @@ def check_rate(redis: Redis, settings: Settings, client: str, cost: int = 1) -> 
     admit(redis, Admission(settings, client, cost, backlog=False))
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_rate_limit_counts_per_client_and_says_when_to_retry(redis: Redis) -> None:
     settings = Settings(rate_limit_per_minute=3)
     for _ in range(3):
@@ -55,6 +56,7 @@ def _admit_and_read(redis: Redis, admission: Admission, key: str) -> list[object
         return admission.judge(pipe.execute())
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_admission_shares_a_round_trip_and_hands_back_the_callers_replies(redis: Redis) -> None:
     redis.set("mine", "value")
     settings = Settings(rate_limit_per_minute=2, max_queue_depth=5)
