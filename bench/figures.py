@@ -74,6 +74,16 @@ def queued_message_kb(results: list[ArticleResult]) -> dict[str, float]:
     }
 
 
+def articles_a_message(results: list[ArticleResult]) -> dict[str, float]:
+    """Mean articles a stage message carried: 1 when each went alone; more where a batch
+    submission's, or single submissions the gateway held together (coalesce.py), travelled."""
+    figures = {}
+    for stage in ("ingest", "extraction", "summarization"):
+        tasks = [r.stages[stage].task_id for r in results if r.stages[stage].task_id]
+        figures[stage] = round(len(tasks) / len(set(tasks)), 2) if tasks else 0.0
+    return figures
+
+
 def run_figures(run: StackRun) -> dict[str, object]:
     timed = [(r.id, t) for r in run.results if (t := article_times(r)) is not None]
     times = [t for _, t in timed]
@@ -111,6 +121,7 @@ def run_figures(run: StackRun) -> dict[str, object]:
             run.redis_memory_bytes / 1024 / max(1, run.articles), 1
         ),
         "queued_message_kb": queued_message_kb(run.results),
+        "articles_a_message": articles_a_message(run.results),
         "peak_rss_mb": {
             name: {
                 "largest_process": round(run.memory.peak_process_mb[name], 1),

@@ -42,6 +42,10 @@ def markdown(report: dict[str, Any]) -> str:
             "queued message bodies per article, KB (ingest / extraction / summarization)",
             " / ".join(str(v) for v in loaded["queued_message_kb"].values()),
         ),
+        _row(
+            "articles a message under load (ingest / extraction / summarization)",
+            " / ".join(str(v) for v in loaded["articles_a_message"].values()),
+        ),
         _row("failed articles", loaded["failed"] + idle["failed"]),
         "",
         "### Where the time goes (ms, p50 / p95 / p99)",
@@ -152,6 +156,11 @@ def _batched(batched: dict[str, Any], loaded: dict[str, Any]) -> list[str]:
             "Redis commands per article",
             loaded["redis_commands_per_article"],
             batched["redis_commands_per_article"],
+        ),
+        _row(
+            "articles an ingest message",
+            loaded["articles_a_message"]["ingest"],
+            batched["articles_a_message"]["ingest"],
         ),
     ]
     return lines + _cpu_rows(loaded["cpu_ms_per_article"], batched["cpu_ms_per_article"])

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from bench.distributed import StackRun
-from bench.figures import article_times, run_figures
+from bench.figures import article_times, articles_a_message, run_figures
 from bench.processes import MemorySampler
 from bench.report import markdown
 from bench.task_floor import batched_ceiling, ceiling, messages_ms
@@ -169,3 +169,13 @@ def test_the_batched_ceiling_counts_an_articles_share_of_a_batch_message() -> No
     # A message of eight articles at 8 ms: 1 ms an article a message, six messages, 90 / 96.
     assert batched_ceiling(90.0, _floor(4.0, 2.0, batch_ms=8.0)) == round(90 / 96, 3)
     assert batched_ceiling(90.0, _floor(4.0, 2.0)) is None  # batch8 not measured
+
+
+def test_articles_a_message_counts_the_stage_tasks_they_shared() -> None:
+    results = [_result(f"a{n}") for n in range(4)]
+    for n, result in enumerate(results):  # ingest: three together, one alone
+        result.stages["ingest"].task_id = "t-together" if n < 3 else "t-alone"
+        result.stages["extraction"].task_id = f"t-{n}"  # each alone
+    figures = articles_a_message(results)
+    assert figures["ingest"] == 2.0 and figures["extraction"] == 1.0
+    assert figures["summarization"] == 0.0  # no task ids: nothing to count by
