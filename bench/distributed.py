@@ -30,6 +30,15 @@ SERVICES = ("gateway", "collector", "callbacks", "ingest", "extraction", "summar
 POLL_SECONDS = 0.02
 
 
+@dataclass(frozen=True)
+class Timed:
+    """A submission's round trip seen by the client, and the part of it the gateway says it
+    spent inside the app (``Server-Timing``; None from code that does not send it)."""
+
+    round_trip_ms: float
+    app_ms: float | None
+
+
 @dataclass
 class StackRun:
     """What one run measured; ``results`` are the stored records of the measured articles."""
@@ -37,7 +46,7 @@ class StackRun:
     label: str
     seconds: float
     results: list[ArticleResult]
-    submit_ms: dict[str, float]  # article id -> the POST's round trip, seen by the client
+    submit_ms: dict[str, Timed]  # article id -> the POST's round trip, and the app's part
     cpu_s: dict[str, float]
     redis_commands: int
     bench_commands: int
@@ -105,23 +114,30 @@ def _wait_for_gateway(client: httpx.Client, deadline: float) -> None:
     raise TimeoutError("the gateway did not become ready")
 
 
-def _submit(client: httpx.Client, body: dict[str, Any]) -> tuple[str, float]:
+def _timed(response: httpx.Response, began: float) -> Timed:
+    elapsed = 1000 * (time.perf_counter() - began)
+    timing = response.headers.get("server-timing", "")
+    app = next((p.removeprefix("dur=") for p in timing.split(";") if p.startswith("dur=")), None)
+    return Timed(elapsed, float(app) if app is not None else None)
+
+
+def _submit(client: httpx.Client, body: dict[str, Any]) -> tuple[str, Timed]:
     began = time.perf_counter()
     response = client.post("/articles", json=body)
-    elapsed = 1000 * (time.perf_counter() - began)
+    timed = _timed(response, began)
     if response.status_code != 202:
         raise RuntimeError(f"submission refused: {response.status_code} {response.text[:300]}")
-    return str(response.json()["id"]), elapsed
+    return str(response.json()["id"]), timed
 
 
-def _submit_batch(client: httpx.Client, bodies: list[dict[str, Any]]) -> tuple[list[str], float]:
+def _submit_batch(client: httpx.Client, bodies: list[dict[str, Any]]) -> tuple[list[str], Timed]:
     began = time.perf_counter()
     response = client.post("/articles/batch", json=bodies)
-    elapsed = 1000 * (time.perf_counter() - began)
+    timed = _timed(response, began)
     items = response.json().get("items", []) if response.status_code == 202 else []
     if len(items) != len(bodies) or not all("id" in item for item in items):
         raise RuntimeError(f"batch refused: {response.status_code} {response.text[:300]}")
-    return [str(item["id"]) for item in items], elapsed
+    return [str(item["id"]) for item in items], timed
 
 
 def drive(
@@ -130,13 +146,13 @@ def drive(
     articles: list[dict[str, Any]],
     in_flight: int,
     batch: int = 1,
-) -> tuple[list[str], list[float], int, float]:
+) -> tuple[list[str], list[Timed], int, float]:
     """Submit ``articles`` keeping ``in_flight`` open, one at a time (``POST /articles``) or
-    ``batch`` at a time (``POST /articles/batch``); returns ids, submit times (a batch's round
-    trip for each of its articles), bench commands and the seconds from the first submission to
-    the last article's end."""
+    ``batch`` at a time (``POST /articles/batch``); returns ids, submit times (a batch's for
+    each of its articles), bench commands and the seconds from the first submission to the last
+    article's end."""
     ids: list[str] = []
-    submit_ms: list[float] = []
+    submit_ms: list[Timed] = []
     open_ids: list[str] = []
     commands = 0
     pending = list(articles)
@@ -145,12 +161,12 @@ def drive(
         while pending and len(open_ids) < in_flight:
             if batch > 1:
                 group, pending = pending[:batch], pending[batch:]
-                sent, elapsed = _submit_batch(client, group)
+                sent, timed = _submit_batch(client, group)
             else:
-                article_id, elapsed = _submit(client, pending.pop(0))
+                article_id, timed = _submit(client, pending.pop(0))
                 sent = [article_id]
             ids.extend(sent)
-            submit_ms.extend([elapsed] * len(sent))
+            submit_ms.extend([timed] * len(sent))
             open_ids.extend(sent)
         time.sleep(POLL_SECONDS)
         scores = local.redis.zmscore(OPEN_KEY, open_ids)

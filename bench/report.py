@@ -57,6 +57,11 @@ def markdown(report: dict[str, Any]) -> str:
             _p(loaded["gateway_submit_ms"]),
             _p(idle["gateway_submit_ms"]),
         ),
+        _row(
+            "gateway: of which in the app (Server-Timing)",
+            _p(loaded["gateway_app_ms"]),
+            _p(idle["gateway_app_ms"]),
+        ),
     ]
     for stage in ("ingest", "extraction", "summarization"):
         for part in ("queue_wait", "service"):

@@ -1,6 +1,7 @@
 """What the gateway reports about each request: a request id (``X-Request-ID``, taken from the
-client when it looks like one, else made), log lines that carry it and the article id of the
-path, one access line, and the request and latency metrics (shared/metrics/http.py).
+client when it looks like one, else made), its own time (``Server-Timing``), log lines that carry
+the id and the article id of the path, one access line, and the request and latency metrics
+(shared/metrics/http.py).
 
 A plain ASGI middleware, so streamed responses (event streams, exports) pass through untouched.
 """
@@ -18,12 +19,20 @@ from shared.metrics.http import HTTP_LATENCY, HTTP_REQUESTS, UNMATCHED_ROUTE, me
 
 log = logging.getLogger("services.gateway.access")
 REQUEST_ID_HEADER: Final = "x-request-id"
+SERVER_TIMING_HEADER: Final = "server-timing"
 # Ids that proxies and clients send (UUIDs, ULIDs, hex, AWS/GCP trace ids) fit; anything else
 # (too long, spaces, control characters that could forge log lines) is replaced by our own.
 _SANE_REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._:=-]{1,128}")
 # /articles/{article_id} and /articles/{article_id}/events; "batch" is a route, not an id.
 _ARTICLE_PATH: Final = re.compile(r"/articles/([A-Za-z0-9_-]{1,128})(?:/[a-z]+)?/?")
 NOT_ARTICLE_IDS: Final = frozenset({"batch"})
+
+
+def server_timing(seconds: float) -> str:
+    """The gateway's own time to the response headers (W3C Server-Timing, which browsers'
+    developer tools show): what a client's round trip spent inside the app, the rest being the
+    connection, the HTTP stack and the client (docs/performance.md)."""
+    return f"app;dur={seconds * 1000:.2f}"
 
 
 def request_id_from(headers: list[tuple[bytes, bytes]]) -> str:
@@ -68,9 +77,11 @@ class Observe:
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                answered.append((int(message["status"]), time.perf_counter() - started))
+                seconds = time.perf_counter() - started
+                answered.append((int(message["status"]), seconds))
                 headers = list(message.get("headers", []))
                 headers.append((REQUEST_ID_HEADER.encode(), request_id.encode()))
+                headers.append((SERVER_TIMING_HEADER.encode(), server_timing(seconds).encode()))
                 message = {**message, "headers": headers}
             await send(message)
 

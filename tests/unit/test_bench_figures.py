@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from bench.distributed import StackRun
+from bench.distributed import StackRun, Timed
 from bench.figures import article_times, articles_a_message, run_figures
 from bench.processes import MemorySampler
 from bench.report import markdown
@@ -63,7 +63,7 @@ def _run() -> StackRun:
         label="loaded",
         seconds=2.0,
         results=[_result("a"), _result("b", finished=430.0)],
-        submit_ms={"a": 3.0, "b": 5.0},
+        submit_ms={"a": Timed(3.0, 1.0), "b": Timed(5.0, None)},  # b: no Server-Timing
         cpu_s={"extraction": 0.6, "collector": 0.02},
         redis_commands=210,
         bench_commands=10,
@@ -80,6 +80,7 @@ def test_run_figures_per_article() -> None:
     assert figures["redis_kb_per_stored_article"] == 2.0
     # gateway + collector per article: 3 + 10 and 5 + 110
     assert figures["gateway_plus_collector_ms"]["p50"] == 64.0  # type: ignore[index]
+    assert figures["gateway_app_ms"]["p50"] == 1.0  # type: ignore[index]  # a's only
 
 
 def test_the_report_shows_the_headline_figures() -> None:

@@ -157,6 +157,15 @@ def test_every_answer_carries_a_request_id(client: TestClient) -> None:
     assert client.get("/no/such/path").headers["x-request-id"]
 
 
+def test_every_answer_says_how_long_the_gateway_took(client: TestClient) -> None:
+    """``Server-Timing: app;dur=<ms>``: the part of a client's round trip spent in the app."""
+    for response in (client.get("/healthz"), client.get("/no/such/path")):
+        timing = response.headers["server-timing"]
+        name, duration = timing.split(";")
+        assert name == "app" and duration.startswith("dur=")
+        assert 0 < float(duration.removeprefix("dur=")) < 60_000
+
+
 def test_a_scrape_without_redis_still_answers_and_says_so() -> None:
     settings = Settings(redis_url=f"redis://127.0.0.1:{free_port()}/0")
     with TestClient(create_app(settings)) as client:
