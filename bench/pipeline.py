@@ -109,7 +109,7 @@ def main() -> None:
     logs = args.out / "logs"
 
     brackets: list[Bracket] = []
-    around = bracketed(cores, brackets)
+    around = bracketed(cores, brackets, warmup)
     _log(
         f"stack at default concurrency, {len(loaded)} articles, {in_flight} in flight, between"
         f" in-process runs ({cores} processes) on the same articles"
@@ -159,7 +159,7 @@ def main() -> None:
         _log(f"  {before.articles_per_s:.2f} articles/s")
     _log("in-process baseline writing the archive, as the stack's collector does")
     with tempfile.TemporaryDirectory() as folder:
-        archived = run_inprocess(loaded, cores, f"sqlite:///{Path(folder) / 'archive.db'}")
+        archived = run_inprocess(loaded, cores, f"sqlite:///{Path(folder) / 'archive.db'}", warmup)
     _log(f"  {archived.articles_per_s:.2f} articles/s")
     # Beside the in-process runs its ceiling is read against: this machine's speed drifts.
     floor = None
@@ -231,16 +231,17 @@ class Bracket:
         return (self.before.articles_per_s + self.after.articles_per_s) / 2
 
 
-def bracketed(cores: int, brackets: list[Bracket]) -> Around:
+def bracketed(cores: int, brackets: list[Bracket], warmup: list[dict[str, Any]]) -> Around:
     """A phase between two in-process runs on the same articles, with the stack up but paused
     (bench/processes.py): this machine's speed drifts between phases by as much as the gap
-    being measured, so each phase is judged against a baseline of its own minutes."""
+    being measured, so each phase is judged against a baseline of its own minutes. Each run's
+    processes are warmed on ``warmup``, the articles the stack was warmed on."""
 
     def inprocess(local: LocalStack, articles: list[dict[str, Any]]) -> tuple[InProcessRun, float]:
         pids = local.pids()
         with paused(pids):
             cpu, began = sum(cpu_seconds(pids).values()), time.perf_counter()
-            run = run_inprocess(articles, cores)
+            run = run_inprocess(articles, cores, warmup=warmup)
             busy = (sum(cpu_seconds(pids).values()) - cpu) / (time.perf_counter() - began)
         return run, busy
 
@@ -309,6 +310,7 @@ def _report(
             "cpu_ms_per_article": round(
                 sum(b.cpu_ms_per_article for b in baseline) / len(baseline), 2
             ),
+            "warmed_processes": min(b.warmed_processes for b in baseline),  # of each run's
         },
         # The same work in one process: the three cores and the archive write of each article.
         "inprocess_archived": {

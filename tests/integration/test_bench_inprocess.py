@@ -15,7 +15,7 @@ from bench.inprocess import run_inprocess
 from services.seeds import seed_submissions
 run = run_inprocess(seed_submissions()[:2] * 2, processes=2)
 print(json.dumps({"articles": run.articles, "cpu_ms": run.cpu_ms_per_article,
-                  "left": len(multiprocessing.active_children())}))
+                  "warmed": run.warmed_processes, "left": len(multiprocessing.active_children())}))
 """
 
 # The bench's own TERM handler (bench/pipeline.py) in the parent; a forked child runs what the
@@ -51,7 +51,8 @@ def _run(code: str) -> str:
 
 def test_baseline_runs_every_article_and_leaves_no_process() -> None:
     run = json.loads(_run(BASELINE))
-    assert run["articles"] == 4
+    assert run["articles"] == 4  # warm-up articles are not counted
+    assert run["warmed"] == 2  # every process ran one before the clock started
     assert run["cpu_ms"] > 0
     assert run["left"] == 0
 
