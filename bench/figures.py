@@ -75,8 +75,8 @@ def queued_message_kb(results: list[ArticleResult]) -> dict[str, float]:
 
 
 def articles_a_message(results: list[ArticleResult]) -> dict[str, float]:
-    """Mean articles a stage message carried: 1 when each went alone; more where a batch
-    submission's, or single submissions the gateway held together (coalesce.py), travelled."""
+    """Mean articles a stage message carried: 1 when each went alone, more where a batch
+    submission's travelled together (shared/batching.py)."""
     figures = {}
     for stage in ("ingest", "extraction", "summarization"):
         tasks = [r.stages[stage].task_id for r in results if r.stages[stage].task_id]

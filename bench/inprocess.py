@@ -2,10 +2,9 @@
 
 Each process loads the models once (as a worker's pool process does) and is warmed on a few
 articles (as the stack is before it is measured), then runs ``build_document`` -> ``extract`` ->
-``summarize`` on its share of the articles. With an archive
-URL it also writes each finished article to the archive and matches it against the watchlists,
-as the stack's collector does: the same work without the messages, which is what the second
-ratio of the report compares.
+``summarize`` on its share of the articles. With an archive URL it also writes each finished
+article to the archive and matches it against the watchlists, as the stack's collector does: the
+same work without the messages, which is what the second ratio of the report compares.
 """
 
 import multiprocessing
