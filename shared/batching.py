@@ -7,37 +7,15 @@ together (a batch submission) travel together, at most ``batch_max_articles`` an
 article. A batch of one is sent as the single task: one article alone takes the path it always did.
 """
 
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 
 from celery import Celery
 
 from shared.celery_app import brief_args
+from shared.cutting import cut
 from shared.models import IngestBatch, IngestRequest, StageBatch, StageRequest
 from shared.names import STAGE_TASKS, Stage
 from shared.settings import Settings
-
-T = TypeVar("T")
-
-
-def cut(
-    items: Sequence[T], size: Callable[[T], int], max_items: int, max_chars: int
-) -> list[list[T]]:
-    """Consecutive batches of at most ``max_items`` items and ``max_chars`` of ``size``; an item
-    as large as ``max_chars`` goes alone. Order is kept."""
-    batches: list[list[T]] = []
-    current: list[T] = []
-    chars = 0
-    for item in items:
-        n = size(item)
-        if current and (len(current) >= max_items or chars + n > max_chars):
-            batches.append(current)
-            current, chars = [], 0
-        current.append(item)
-        chars += n
-    if current:
-        batches.append(current)
-    return batches
 
 
 def ingest_chars(request: IngestRequest, settings: Settings) -> int:

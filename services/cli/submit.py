@@ -21,6 +21,7 @@ from rich.table import Table
 from services.cli.client import FINAL
 from services.cli.render import show as render
 from services.cli.session import FAILED, USAGE, Json, exits, fail, session
+from shared.cutting import cut
 from shared.models import ArticleResult, BatchAccepted, BatchRejected
 
 KINDS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html"}
@@ -58,17 +59,7 @@ def bodies(sources: list[str]) -> list[Item]:
 def requests(items: list[Item], size: int, max_bytes: int = BATCH_BYTES) -> list[list[Item]]:
     """``items`` in order, cut into batch requests of at most ``size`` articles and, unless one
     article is larger on its own, ``max_bytes`` of JSON."""
-    cut: list[list[Item]] = []
-    current: list[Item] = []
-    held = 0
-    for item in items:
-        weight = len(json.dumps(item[1]))
-        if current and (len(current) == size or held + weight > max_bytes):
-            cut.append(current)
-            current, held = [], 0
-        current.append(item)
-        held += weight
-    return [*cut, current] if current else cut
+    return cut(items, lambda item: len(json.dumps(item[1])), size, max_bytes)
 
 
 def _bar(console: Console) -> Progress:

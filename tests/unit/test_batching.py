@@ -1,6 +1,7 @@
 """How articles are cut into the batches they travel in (shared/batching.py)."""
 
-from shared.batching import cut, groups
+from shared.batching import groups
+from shared.cutting import cut
 from shared.models import ArticleSubmission, IngestRequest
 from shared.settings import Settings
 
