@@ -3,24 +3,23 @@
 Each process loads the models once (as a worker's pool process does) and is warmed on a few
 articles (as the stack is before it is measured), then runs ``build_document`` -> ``extract`` ->
 ``summarize`` on its share of the articles. With an archive URL it also writes each finished
-article to the archive and matches it against the watchlists, as the stack's collector does: the
-same work without the messages, which is what the second ratio of the report compares.
+article to the archive and matches it against the watchlists with the collector's own
+``write_finished``: the same work without the messages, which the second ratio of the report
+compares.
 """
 
 import multiprocessing
 import signal
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine
 
 from services.evaluation.results import finished
 from services.extraction.core import Pipeline, load_pipeline
-from services.gateway.corpus.archive import archive, write_transaction
+from services.gateway.collector import write_finished
 from services.gateway.corpus.database import connect, upgrade
-from services.gateway.monitor import alerts
 from services.gateway.monitor.watchlists import IndexCache
 from shared.models import ArticleSubmission
 from shared.settings import Settings
@@ -65,9 +64,7 @@ def _run(item: tuple[int, dict[str, Any]]) -> float:
     submission = ArticleSubmission.model_validate(body)
     result = finished(f"bench-{index}", submission, _settings, _pipeline)
     if _archive is not None:
-        archive(_archive, result)
-        with write_transaction(_archive) as conn, conn.begin():
-            alerts.fire(conn, _watch, result, datetime.now(UTC))
+        write_finished(_archive, _watch, [result])
     return time.process_time() - began
 
 

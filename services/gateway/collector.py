@@ -7,6 +7,8 @@ task and the ``Collector`` they share; nothing is built at import.
 
 import logging
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
@@ -15,7 +17,7 @@ from celery import Task
 from celery.signals import worker_ready, worker_shutdown
 from redis import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from services.gateway.corpus import archive as corpus
@@ -33,6 +35,26 @@ from shared.names import TASK_ALERT_DELIVER, TASK_CALLBACK, TASK_COLLECT, TASK_C
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+def write_finished(
+    engine: Engine, watch: IndexCache, results: Sequence[ArticleResult]
+) -> list[int]:
+    """Archive finished articles and match each against its owner's watchlists
+    (monitor/alerts.py), all in one transaction; the ids of the alerts fired. The collector does
+    this before the articles leave the store's archive outbox, so one killed here fires their
+    alerts when the sweeper archives them again; alerts whose delivery is not sent at once are
+    sent by the scheduler's ``alerts.pending``."""
+
+    def work(conn: Connection) -> list[int]:
+        now = datetime.now(UTC)
+        fired = []
+        for result in results:
+            corpus.archive_in(conn, result, now)
+            fired += alerts.fire(conn, watch, result, now)
+        return fired
+
+    return corpus.in_write_transaction(engine, work)
 
 
 class Collector:
@@ -57,47 +79,58 @@ class Collector:
     def after_events(
         self, article_id: str, events: list[ArticleEvent], result: ArticleResult | None = None
     ) -> None:
-        """A run that just ended ``done`` goes into the archive; then any ended run notifies its
-        callback URL, through the ``callbacks`` queue (services/gateway/notifier.py), so a slow
-        receiver never holds up collection. Archived first: a receiver may search for it at once.
-        ``result`` is the record as just written, if the caller has it (else it is read again)."""
-        for event in events:
-            if event.type in ("done", "failed"):
-                RUNS_FINISHED.labels(event.type).inc()
-        if any(e.type == "done" for e in events):
-            self.archive_article(article_id, result)
-        if any(e.type in ("done", "failed") for e in events):
-            self.send_callback(article_id, result)
+        """What follows one article's stored events (see ``after_runs``)."""
+        self.after_runs([Folded(article_id, events, result)])
+
+    def after_runs(self, runs: Sequence["Folded"]) -> None:
+        """Runs that just ended ``done`` go into the archive, together; then every ended run
+        notifies its callback URL, through the ``callbacks`` queue (services/gateway/notifier.py),
+        so a slow receiver never holds up collection. Archived first: a receiver may search for
+        it at once."""
+        for run in runs:
+            for event in run.events:
+                if event.type in ("done", "failed"):
+                    RUNS_FINISHED.labels(event.type).inc()
+        self.archive_articles(
+            [(r.article_id, r.result) for r in runs if any(e.type == "done" for e in r.events)]
+        )
+        for run in runs:
+            if any(e.type in ("done", "failed") for e in run.events):
+                self.send_callback(run.article_id, run.result)
 
     def archive_article(self, article_id: str, result: ArticleResult | None = None) -> None:
-        """Write a finished article to the archive, then take it off the store's archive outbox.
+        self.archive_articles([(article_id, result)])
 
-        A database error leaves it there: the article is done and served from Redis meanwhile,
-        and the sweeper archives it on a later pass (docs/reliability.md).
+    def archive_articles(self, finished: Sequence[tuple[str, ArticleResult | None]]) -> None:
+        """Write finished articles to the archive and fire their alerts, all in one transaction;
+        then take them off the store's archive outbox. ``None``: read the record from the store.
+
+        A database error leaves them there: the articles are done and served from Redis
+        meanwhile, and the sweeper archives them on a later pass (docs/reliability.md). A batch
+        that fails is written again one article at a time, so one bad article holds up no other.
         """
-        result = result or self.store.get(article_id)
-        if result is not None and result.status == "done":
-            strike = self._strikes()
-            text = result.document.text if result.document else None
-            faults.around_archive(strike, text, written=False)
-            try:
-                corpus.archive(self.engine, result)
-                fired = self.fire_alerts(result)
-            except Exception:  # a database error, or a bug: neither may stop collection or a sweep
-                log.exception("archiving %s failed; the sweeper will retry", article_id)
+        if not finished:
+            return
+        found = [(a, r or self.store.get(a)) for a, r in finished]
+        done = [r for _, r in found if r is not None and r.status == "done"]
+        strike = self._strikes()
+        for result in done:
+            faults.around_archive(strike, _text(result), written=False)
+        try:
+            fired = write_finished(self.engine, self.watch, done) if done else []
+        except Exception:  # a database error, or a bug: neither may stop collection or a sweep
+            if len(found) > 1:
+                for one in found:
+                    self.archive_articles([one])
                 return
-            faults.around_archive(strike, text, written=True)
-            for alert_id in fired:
-                self.app.send_task(TASK_ALERT_DELIVER, args=[alert_id])
-        self.store.archived(article_id)
-
-    def fire_alerts(self, result: ArticleResult) -> list[int]:
-        """Match the archived article against its owner's watchlists (monitor/alerts.py): before
-        it leaves the outbox, so a collector killed here fires them when the sweeper archives it
-        again. Alerts whose delivery is not sent here are sent by the scheduler's
-        ``alerts.pending``."""
-        with corpus.write_transaction(self.engine) as conn, conn.begin():
-            return alerts.fire(conn, self.watch, result, datetime.now(UTC))
+            log.exception("archiving %s failed; the sweeper will retry", finished[0][0])
+            return
+        for result in done:
+            faults.around_archive(strike, _text(result), written=True)
+        for alert_id in fired:
+            self.app.send_task(TASK_ALERT_DELIVER, args=[alert_id])
+        for article_id, _ in found:
+            self.store.archived(article_id)
 
     def send_callback(self, article_id: str, result: ArticleResult | None = None) -> None:
         """Queue an ended run's callback, then take it off the store's outbox (where the run's
@@ -153,7 +186,8 @@ class Collector:
         if self.sweeper is not None:
             self.sweeper.stop()
 
-    def collect(self, outcome: StageOutcome) -> str:
+    def fold(self, outcome: StageOutcome) -> "Folded":
+        """Merge an outcome into its stored article; what the merge changed."""
         merged: list[ArticleResult] = []
 
         def change(result: ArticleResult) -> Any:
@@ -162,31 +196,56 @@ class Collector:
             return updated, events
 
         events = self.store.update(outcome.article_id, change)
-        # The record just written, so the archive and the callback need not read it again.
-        self.after_events(outcome.article_id, events, merged[0] if events else None)
         if not events:
             log.info(
                 "ignored %s outcome for %s (stale, duplicate or unknown)",
                 outcome.stage,
                 outcome.article_id,
             )
-        return ",".join(e.type for e in events) or "ignored"
+        # The record just written, so the archive and the callback need not read it again.
+        return Folded(outcome.article_id, events, merged[0] if events else None)
+
+    def collect(self, outcome: StageOutcome) -> str:
+        folded = self.fold(outcome)
+        self.after_runs([folded])
+        return folded.summary
 
     def collect_batch(self, batch: OutcomeBatch) -> str:
-        """Each outcome as ``collect`` would take it alone. A store error stops the batch, to be
-        retried whole (merges are idempotent: outcomes already in are ignored); any other error
-        fails only its article's outcome, as it would fail a single message, and the sweeper
-        then ends that run."""
-        folded = []
+        """Each outcome as ``collect`` would take it alone, then the batch's finished articles
+        archived in one transaction. A store error stops the batch, to be retried whole (merges
+        are idempotent: outcomes already in are ignored, and the runs they ended wait in the
+        store's outboxes for the sweeper); any other error fails only its article's outcome, as
+        it would fail a single message, and the sweeper then ends that run."""
+        runs: list[Folded] = []
+        summaries = []
         for outcome in batch.outcomes:
             try:
-                folded.append(self.collect(outcome))
+                runs.append(self.fold(outcome))
+                summaries.append(runs[-1].summary)
             except RedisError:
                 raise
             except Exception:
                 log.exception("collecting %s of %s failed", outcome.stage, outcome.article_id)
-                folded.append("error")
-        return ";".join(folded)
+                summaries.append("error")
+        self.after_runs(runs)
+        return ";".join(summaries)
+
+
+@dataclass(frozen=True)
+class Folded:
+    """One outcome folded into its article: the events it raised, and the record as written."""
+
+    article_id: str
+    events: list[ArticleEvent]
+    result: ArticleResult | None
+
+    @property
+    def summary(self) -> str:
+        return ",".join(e.type for e in self.events) or "ignored"
+
+
+def _text(result: ArticleResult) -> str | None:
+    return result.document.text if result.document else None
 
 
 def create_app(settings: Settings) -> NewsflowCelery:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
+from services.gateway.collector import Collector, write_finished
 from services.gateway.corpus import archive
 from services.gateway.corpus.keys import entity_key
 from services.gateway.corpus.tables import (
@@ -19,7 +20,12 @@ from services.gateway.corpus.tables import (
     entity_totals,
     stories,
 )
+from services.gateway.monitor.watchlists import IndexCache
+from services.gateway.store import ARCHIVE_KEY
+from shared.celery_app import make_celery
 from shared.models import ArticleResult
+from shared.settings import Settings
+from tests.conftest import RedisServer
 
 
 def snapshot(engine: Engine) -> dict[str, Any]:
@@ -181,3 +187,47 @@ def test_concurrent_writers_keep_the_roll_ups_exact(
             ).all()
         )
     assert [tuple(r) for r in totals] == [tuple(r) for r in fresh]
+
+
+def test_a_batch_in_one_transaction_archives_as_one_at_a_time(
+    engine: Engine, results: list[ArticleResult]
+) -> None:
+    """The collector writes a batch's finished articles in one transaction: later articles must
+    see the earlier ones' rows (roll-ups, stories) as if each had committed alone."""
+    for at in range(0, len(results), 4):
+        write_finished(engine, IndexCache(), results[at : at + 4])
+    batched = snapshot(engine)
+    assert batched["articles"] == len(results)
+    assert [tuple(r) for r in batched["rollup"]] == recounted(engine)
+    assert archive.reindex(engine) == len(results)  # replays them one at a time, in date order
+    assert snapshot(engine) == batched
+
+
+def test_an_article_that_cannot_be_archived_holds_up_no_other(
+    engine: Engine,
+    archive_url: str,
+    results: list[ArticleResult],
+    redis_server: RedisServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One bad article fails its batch's transaction; the others are then written one at a time
+    and leave the store's archive outbox, and the bad one stays there for the sweeper."""
+    settings = Settings(redis_url=redis_server.url, database_url=archive_url)
+    collector = Collector(settings, make_celery("collector", settings))
+    batch = results[:3]
+    collector.store.redis.delete(ARCHIVE_KEY)
+    collector.store.redis.zadd(ARCHIVE_KEY, {r.id: 1.0 for r in batch})
+    written = archive.archive_in
+
+    def archive_in(conn: Any, result: ArticleResult, now: Any) -> int | None:
+        if result.id == batch[1].id:
+            raise ValueError("a bug that strikes one article")
+        return written(conn, result, now)
+
+    monkeypatch.setattr(archive, "archive_in", archive_in)
+    collector.archive_articles([(r.id, r) for r in batch])
+    with engine.connect() as conn:
+        archived = set(conn.execute(select(articles.c.id)).scalars())
+    assert archived == {batch[0].id, batch[2].id}
+    assert collector.store.redis.zrange(ARCHIVE_KEY, 0, -1) == [batch[1].id.encode()]
+    collector.store.redis.delete(ARCHIVE_KEY)

@@ -6,11 +6,12 @@ every (entity, day) the write touches, which keeps it exact under reruns and del
 writers racing for one roll-up row make one of them fail on its key; the write is then retried.
 """
 
+import functools
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Connection,
@@ -50,6 +51,14 @@ REINDEX_BATCH = 500
 ROLLUP_LOCK_SPACE = 7_215_502  # PostgreSQL advisory locks of the roll-ups (migrations use another)
 # Columns of ``articles`` that rows.py derives from the result (all but identity and text).
 DERIVED_COLUMNS = ("dated_at", "day", "minhash", "story_keys", "story_terms", "summary")
+T = TypeVar("T")
+
+# Statements of every write, built once: building one costs more CPU than SQLite's running it
+# (docs/performance.md, "The archive write"), and a built statement's cache key is memoized.
+_a = articles.c
+_EXISTING = select(_a.pk, _a.title, _a.text, _a.story_id).where(_a.id == bindparam("article_id"))
+_INSERT = insert(articles).returning(_a.pk)
+_REPLACE = update(articles).where(_a.pk == bindparam("old_pk"))
 
 
 def write_transaction(engine: Engine) -> Connection:
@@ -59,8 +68,10 @@ def write_transaction(engine: Engine) -> Connection:
     return conn
 
 
-def _retrying(engine: Engine, work: Callable[[Connection], int | None]) -> int | None:
-    for attempt in range(1, WRITE_ATTEMPTS + 1):
+def in_write_transaction(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """``work`` in one write transaction, run again from the start after a lost race."""
+    attempt = 1
+    while True:
         try:
             with write_transaction(engine) as conn, conn.begin():
                 return work(conn)
@@ -69,7 +80,7 @@ def _retrying(engine: Engine, work: Callable[[Connection], int | None]) -> int |
                 raise
             log.info("archive write conflicted (attempt %d): %s", attempt, exc.orig)
             time.sleep(0.05 * attempt)
-    return None
+            attempt += 1
 
 
 def _transient(exc: DBAPIError) -> bool:
@@ -82,29 +93,28 @@ def _transient(exc: DBAPIError) -> bool:
 
 def archive(engine: Engine, result: ArticleResult, now: datetime | None = None) -> int | None:
     """Archive a finished article; its story id. Only ``done`` results are archived."""
+    when = now or datetime.now(UTC)
+    return in_write_transaction(engine, lambda conn: archive_in(conn, result, when))
+
+
+def archive_in(conn: Connection, result: ArticleResult, now: datetime) -> int | None:
+    """``archive`` in the caller's write transaction, so that several articles (a batch) or an
+    article and its alerts commit together."""
     if result.status != "done":
         return None
-    rows = article_rows(result, now or datetime.now(UTC))
-
-    def work(conn: Connection) -> int | None:
-        old = _existing(conn, result.id)
-        touched = set()
-        if old is not None:
-            pk = int(old.pk)
-            touched |= _detach(conn, pk, old.title, old.text, old.story_id)
-            conn.execute(update(articles).where(articles.c.pk == pk).values(rows.article))
-        else:
-            pk = int(
-                conn.execute(
-                    insert(articles).values(rows.article).returning(articles.c.pk)
-                ).scalar_one()
-            )
-        fulltext.index(conn, pk, rows.article["title"], rows.article["text"])
-        touched |= _attach(conn, pk, rows)
-        _recount(conn, touched)
-        return stories.assign(conn, pk, rows.article["owner"], rows.article["dated_at"], rows.story)
-
-    return _retrying(engine, work)
+    rows = article_rows(result, now)
+    old = _existing(conn, result.id)
+    touched = set()
+    if old is not None:
+        pk = int(old.pk)
+        touched |= _detach(conn, pk, old.title, old.text, old.story_id)
+        conn.execute(_REPLACE, {**rows.article, "old_pk": pk})
+    else:
+        pk = int(conn.execute(_INSERT, rows.article).scalar_one())
+    fulltext.index(conn, pk, rows.article["title"], rows.article["text"])
+    touched |= _attach(conn, pk, rows)
+    _recount(conn, touched)
+    return stories.assign(conn, pk, rows.article["owner"], rows.article["dated_at"], rows.story)
 
 
 def remove(engine: Engine, article_id: str) -> bool:
@@ -119,7 +129,7 @@ def remove(engine: Engine, article_id: str) -> bool:
         _recount(conn, touched)
         return 1
 
-    return bool(_retrying(engine, work))
+    return bool(in_write_transaction(engine, work))
 
 
 def get(engine: Engine, article_id: str) -> ArticleResult | None:
@@ -191,8 +201,7 @@ def reindex(engine: Engine, batch: int = REINDEX_BATCH) -> int:
 
 
 def _existing(conn: Connection, article_id: str) -> Row[*tuple[Any, ...]] | None:
-    a = articles.c
-    return conn.execute(select(a.pk, a.title, a.text, a.story_id).where(a.id == article_id)).first()
+    return conn.execute(_EXISTING, {"article_id": article_id}).first()
 
 
 def _detach(
@@ -227,60 +236,65 @@ def _recount(conn: Connection, touched: Iterable[tuple[str, str, date]]) -> None
             ),
             {"space": ROLLUP_LOCK_SPACE, "keys": sorted({f"{o}\x1f{k}" for o, k, _ in keys})},
         )
-    d, e, t = entity_days.c, article_entities.c, entity_totals.c
-    _per_key(conn, (d.owner, d.key, d.day), keys, lambda on: delete(entity_days).where(on))
-    by_day = select(
-        e.owner,
-        e.key,
-        e.day,
-        func.min(e.type),
-        func.min(e.name),
-        func.count(),
-        func.sum(e.mentions),
-    ).group_by(e.owner, e.key, e.day)
-    into_days = ["owner", "key", "day", "type", "name", "articles", "mentions"]
-    _per_key(
-        conn,
-        (e.owner, e.key, e.day),
-        keys,
-        lambda on: insert(entity_days).from_select(into_days, by_day.where(on)),
-    )
     pairs = sorted({(o, k) for o, k, _ in keys})
-    _per_key(conn, (t.owner, t.key), pairs, lambda on: delete(entity_totals).where(on))
-    all_time = select(
-        d.owner,
-        d.key,
-        func.min(d.type),
-        func.min(d.name),
-        func.sum(d.articles),
-        func.sum(d.mentions),
-    ).group_by(d.owner, d.key)
-    into_totals = ["owner", "key", "type", "name", "articles", "mentions"]
-    _per_key(
-        conn,
-        (d.owner, d.key),
-        pairs,
-        lambda on: insert(entity_totals).from_select(into_totals, all_time.where(on)),
-    )
+    for (columns, _), statement in zip(_ROLLUP, _rollup_statements(conn.dialect.name), strict=True):
+        rows = keys if len(columns) == 3 else pairs
+        if conn.dialect.name == "postgresql":
+            conn.execute(statement, {"keys": rows})
+        else:
+            conn.execute(statement, [{f"k{i}": v for i, v in enumerate(row)} for row in rows])
 
 
-def _per_key(
-    conn: Connection,
-    columns: tuple[ColumnElement[Any], ...],
-    rows: Sequence[tuple[Any, ...]],
-    statement: Callable[[ColumnElement[bool]], Executable],
-) -> None:
-    """Run ``statement`` for the rows whose ``columns`` equal one of ``rows``, as one statement
-    SQLAlchemy compiles once and caches whatever the number of rows. PostgreSQL: one row-value
-    ``IN`` (a bitmap OR over the index; one round trip). SQLite: the statement with one row's
-    parameters, run for every row (``executemany``: an index lookup each; SQLite scans the whole
-    table for a row-value ``IN``, and has no round trips to save). An ``OR`` of ``AND``s over the
-    rows, as before, was built and compiled afresh per write: most of an archive write's CPU."""
-    if not rows:
-        return
-    if conn.dialect.name == "postgresql":
-        conn.execute(statement(tuple_(*columns).in_(rows)))
-        return
-    names = [f"k{i}" for i in range(len(columns))]
-    on = and_(*(column == bindparam(name) for column, name in zip(columns, names, strict=True)))
-    conn.execute(statement(on), [dict(zip(names, row, strict=True)) for row in rows])
+_d, _e, _t = entity_days.c, article_entities.c, entity_totals.c
+_BY_DAY = select(
+    _e.owner,
+    _e.key,
+    _e.day,
+    func.min(_e.type),
+    func.min(_e.name),
+    func.count(),
+    func.sum(_e.mentions),
+).group_by(_e.owner, _e.key, _e.day)
+_ALL_TIME = select(
+    _d.owner,
+    _d.key,
+    func.min(_d.type),
+    func.min(_d.name),
+    func.sum(_d.articles),
+    func.sum(_d.mentions),
+).group_by(_d.owner, _d.key)
+_INTO_DAYS = ["owner", "key", "day", "type", "name", "articles", "mentions"]
+_INTO_TOTALS = ["owner", "key", "type", "name", "articles", "mentions"]
+# The roll-up's four steps in order: the columns a step's rows are matched on, and the step given
+# that match. (owner, key, day) steps run for every touched day, (owner, key) steps for every key.
+_ROLLUP: tuple[
+    tuple[tuple[ColumnElement[Any], ...], Callable[[ColumnElement[bool]], Executable]], ...
+] = (
+    ((_d.owner, _d.key, _d.day), lambda on: delete(entity_days).where(on)),
+    (
+        (_e.owner, _e.key, _e.day),
+        lambda on: insert(entity_days).from_select(_INTO_DAYS, _BY_DAY.where(on)),
+    ),
+    ((_t.owner, _t.key), lambda on: delete(entity_totals).where(on)),
+    (
+        (_d.owner, _d.key),
+        lambda on: insert(entity_totals).from_select(_INTO_TOTALS, _ALL_TIME.where(on)),
+    ),
+)
+
+
+@functools.cache
+def _rollup_statements(dialect: str) -> tuple[Executable, ...]:
+    """The roll-up's statements for a back-end, built once (their cache keys memoized).
+    PostgreSQL: one row-value ``IN`` over all the rows (a bitmap OR over the index; one round
+    trip). SQLite: the statement with one row's parameters, run for every row (``executemany``:
+    an index lookup each; SQLite scans the whole table for a row-value ``IN``, and has no round
+    trips to save). An ``OR`` of ``AND``s over the rows, as once, was built and compiled afresh
+    per write: most of an archive write's CPU."""
+
+    def on(columns: tuple[ColumnElement[Any], ...]) -> ColumnElement[bool]:
+        if dialect == "postgresql":
+            return tuple_(*columns).in_(bindparam("keys", expanding=True))
+        return and_(*(column == bindparam(f"k{i}") for i, column in enumerate(columns)))
+
+    return tuple(step(on(columns)) for columns, step in _ROLLUP)

@@ -142,6 +142,44 @@ def _same_band() -> Select[int]:
     )
 
 
+@cache
+def _sharing_entities() -> Select[int]:
+    """Articles near in time that share enough salient entities (built once, like the bands)."""
+    e = article_entities.c
+    return (
+        select(e.article_pk)
+        .where(
+            e.owner == bindparam("owner"),
+            e.key.in_(bindparam("keys", expanding=True)),
+            e.day.between(bindparam("first"), bindparam("last")),
+            e.article_pk != bindparam("pk"),
+        )
+        .group_by(e.article_pk)
+        .having(func.count() >= EVENT_SHARED_ENTITIES)
+        .limit(MAX_CANDIDATES)
+    )
+
+
+@cache
+def _candidate_rows() -> Select[tuple[int, int, datetime, bytes, str, str]]:
+    a = articles.c
+    return select(a.pk, a.story_id, a.dated_at, a.minhash, a.story_keys, a.story_terms).where(
+        a.pk.in_(bindparam("pks", expanding=True)), a.story_id.is_not(None)
+    )
+
+
+_s = stories.c
+_NEW_STORY = insert(stories).returning(_s.id)
+_STORY = select(stories).where(_s.id == bindparam("story_id"))
+# The story's dates and first article come with the parameters; its size counts up here.
+_GROW_STORY = update(stories).where(_s.id == bindparam("story_id")).values(size=_s.size + 1)
+_JOIN_STORY = (
+    update(articles)
+    .where(articles.c.pk == bindparam("article_pk"))
+    .values(story_id=bindparam("story_id"))
+)
+
+
 def _candidates(
     conn: Connection, pk: int, owner: str, when: datetime, features: StoryFeatures
 ) -> list[Candidate]:
@@ -152,28 +190,20 @@ def _candidates(
         found = conn.execute(_same_band(), {"owner": owner, "pk": pk, **params})
         pks.update(int(p) for (p,) in found)
     if len(features.entities) >= EVENT_SHARED_ENTITIES:
-        e = article_entities.c
         found = conn.execute(
-            select(e.article_pk)
-            .where(
-                e.owner == owner,
-                e.key.in_(sorted(features.entities)),
-                e.day.between((when - EVENT_WINDOW).date(), (when + EVENT_WINDOW).date()),
-                e.article_pk != pk,
-            )
-            .group_by(e.article_pk)
-            .having(func.count() >= EVENT_SHARED_ENTITIES)
-            .limit(MAX_CANDIDATES)
+            _sharing_entities(),
+            {
+                "owner": owner,
+                "keys": sorted(features.entities),
+                "first": (when - EVENT_WINDOW).date(),
+                "last": (when + EVENT_WINDOW).date(),
+                "pk": pk,
+            },
         )
         pks.update(int(p) for (p,) in found)
     if not pks:
         return []
-    a = articles.c
-    rows = conn.execute(
-        select(a.pk, a.story_id, a.dated_at, a.minhash, a.story_keys, a.story_terms).where(
-            a.pk.in_(sorted(pks)), a.story_id.is_not(None)
-        )
-    )
+    rows = conn.execute(_candidate_rows(), {"pks": sorted(pks)})
     return [
         Candidate(
             pk=int(r.pk),
@@ -196,30 +226,33 @@ def assign(conn: Connection, pk: int, owner: str, when: datetime, features: Stor
             [{"article_pk": pk, "band": b, "hash": h, "owner": owner} for b, h in bands],
         )
     match = best_match(features, when, _candidates(conn, pk, owner, when, features))
-    s = stories.c
     if match is None or match.story_id is None:
         story_id = int(
             conn.execute(
-                insert(stories)
-                .values(owner=owner, first_article_pk=pk, earliest_at=when, latest_at=when, size=1)
-                .returning(s.id)
+                _NEW_STORY,
+                {
+                    "owner": owner,
+                    "first_article_pk": pk,
+                    "earliest_at": when,
+                    "latest_at": when,
+                    "size": 1,
+                },
             ).scalar_one()
         )
     else:
         story_id = match.story_id
-        story = conn.execute(select(stories).where(s.id == story_id)).one()
+        story = conn.execute(_STORY, {"story_id": story_id}).one()
         earlier = as_utc(when) < as_utc(story.earliest_at)
         conn.execute(
-            update(stories)
-            .where(s.id == story_id)
-            .values(
-                size=s.size + 1,
-                earliest_at=when if earlier else story.earliest_at,
-                first_article_pk=pk if earlier else story.first_article_pk,
-                latest_at=max(as_utc(when), as_utc(story.latest_at)),
-            )
+            _GROW_STORY,
+            {
+                "story_id": story_id,
+                "earliest_at": when if earlier else story.earliest_at,
+                "first_article_pk": pk if earlier else story.first_article_pk,
+                "latest_at": max(as_utc(when), as_utc(story.latest_at)),
+            },
         )
-    conn.execute(update(articles).where(articles.c.pk == pk).values(story_id=story_id))
+    conn.execute(_JOIN_STORY, {"article_pk": pk, "story_id": story_id})
     return story_id
 
 

@@ -148,6 +148,8 @@ class WatchIndex:
         return len(self.required)
 
     def match(self, result: ArticleResult) -> dict[str, list[MatchedTerm]]:
+        if not self.required:  # no active watchlists: skip reading the article into words
+            return {}
         return self.match_view(article_view(result))
 
     def match_view(self, view: ArticleView) -> dict[str, list[MatchedTerm]]:
