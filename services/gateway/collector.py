@@ -251,9 +251,11 @@ def _text(result: ArticleResult) -> str | None:
 def create_app(settings: Settings) -> NewsflowCelery:
     app = make_celery("collector", settings)
     # Flower shows the stage tasks, which is what operators watch; the collector's three
-    # bookkeeping tasks per article send no task events, which cost a fifth of its CPU
-    # (docs/performance.md). Its worker still sends heartbeats, so Flower lists it; its failures
-    # are logged and retried.
+    # bookkeeping tasks per article send no task events, which cost a third of its main
+    # process's CPU (docs/performance.md). Off for the worker, and off for each task
+    # (``send_events``): Flower's ``enable_events`` broadcast, every few seconds, turns a
+    # worker's task events back on. The worker still sends heartbeats, so Flower lists it; its
+    # failures are logged and retried.
     app.conf.worker_send_task_events = False
     collector = Collector(settings, app)
 
@@ -269,6 +271,7 @@ def create_app(settings: Settings) -> NewsflowCelery:
         shared=False,
         name=TASK_COLLECT,
         bind=True,
+        send_events=False,
         autoretry_for=(RedisError,),  # the store blinked: try again rather than drop an outcome
         retry_backoff=True,
         retry_backoff_max=30,
@@ -281,6 +284,7 @@ def create_app(settings: Settings) -> NewsflowCelery:
         shared=False,
         name=TASK_COLLECT_BATCH,
         bind=True,
+        send_events=False,
         autoretry_for=(RedisError,),
         retry_backoff=True,
         retry_backoff_max=30,

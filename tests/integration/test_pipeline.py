@@ -1,12 +1,24 @@
 """The seed article through the whole system: HTTP in, Celery stages, collector, HTTP out."""
 
+import time
+import uuid
 from typing import Any
 
 import httpx
 import pytest
 
 from services.seeds import SEEDS, seed_submissions
-from tests.integration.conftest import FLOWER_AUTH, Running, wait_finished, wait_until
+from shared.celery_app import make_celery
+from shared.names import STAGES, TASK_COLLECT, TASK_COLLECT_BATCH
+from shared.settings import Settings
+from tests.conftest import RedisServer
+from tests.integration.conftest import (
+    FLOWER_AUTH,
+    Running,
+    flower_task,
+    wait_finished,
+    wait_until,
+)
 
 pytestmark = pytest.mark.integration
 SEED = SEEDS / "vostok-2022-china-russia.txt"
@@ -116,6 +128,27 @@ def test_flower_lists_the_seed_article_tasks_as_success(
 
     states = wait_until(seen, 30, "flower to show the seed article's tasks")
     assert states == dict.fromkeys(wanted, "SUCCESS")
+
+
+def test_the_collector_sends_no_task_events_even_when_flower_asks(
+    running: Running, redis_server: RedisServer, client: httpx.Client
+) -> None:
+    """Flower's ``enable_events`` broadcast (every few seconds) turns every worker's task events
+    on; the collector's bookkeeping tasks (three an article, a third of its main process's CPU
+    when they sent events) stay silent, while the stage tasks show."""
+    control = make_celery("test-control", Settings(redis_url=redis_server.url))
+    control.control.enable_events()  # what Flower sends
+    text = f"{SEED.read_text()}\n\nReference {uuid.uuid4().hex}."
+    response = client.post("/articles", json={"text": text})
+    assert response.status_code == 202, response.text
+    result = wait_finished(client, response.json()["id"])
+    assert result["status"] == "done"
+    for stage in STAGES:  # the stage tasks' events are through Flower, so the collector's were
+        flower_task(running.flower, result["stages"][stage]["task_id"], "SUCCESS")
+    time.sleep(1)
+    tasks = httpx.get(f"{running.flower}/api/tasks", auth=FLOWER_AUTH, timeout=10).json()
+    collected = [t for t in tasks.values() if t.get("name") in (TASK_COLLECT, TASK_COLLECT_BATCH)]
+    assert collected == []
 
 
 def test_force_reruns_the_pipeline(client: httpx.Client, seed_result: dict[str, Any]) -> None:
