@@ -54,7 +54,8 @@ DERIVED_COLUMNS = ("dated_at", "day", "minhash", "story_keys", "story_terms", "s
 T = TypeVar("T")
 
 # Statements of every write, built once: building one costs more CPU than SQLite's running it
-# (docs/performance.md, "The archive write"), and a built statement's cache key is memoized.
+# (docs/performance.md, "The archive write and the collector's task events"), and a built
+# statement's cache key is memoized.
 _a = articles.c
 _EXISTING = select(_a.pk, _a.title, _a.text, _a.story_id).where(_a.id == bindparam("article_id"))
 _INSERT = insert(articles).returning(_a.pk)
@@ -93,6 +94,8 @@ def _transient(exc: DBAPIError) -> bool:
 
 def archive(engine: Engine, result: ArticleResult, now: datetime | None = None) -> int | None:
     """Archive a finished article; its story id. Only ``done`` results are archived."""
+    if result.status != "done":
+        return None
     when = now or datetime.now(UTC)
     return in_write_transaction(engine, lambda conn: archive_in(conn, result, when))
 
