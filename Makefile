@@ -7,7 +7,7 @@ COMPOSE ?= docker compose
 SERVICE ?= extraction
 N ?= 2
 
-.PHONY: install dev demo test test-unit test-integration test-faults lint eval bench bench-corpus bench-watch train-ner train-summarizer up down logs scale test-compose clean
+.PHONY: install dev demo test test-unit test-integration test-faults lint eval bench bench-corpus bench-archive bench-watch train-ner train-summarizer up down logs scale test-compose clean
 
 install: $(VENV)/.installed
 
@@ -70,6 +70,13 @@ bench: install
 BENCH_CORPUS_ARGS ?=
 bench-corpus: install
 	OMP_NUM_THREADS=1 $(BIN)/python -m bench.corpus $(BENCH_CORPUS_ARGS)
+
+# The collector's archive write alone (archive + watchlist match), SQLite and a private durable
+# PostgreSQL, one article a transaction and a batch's worth; BENCH_ARCHIVE_ARGS="--compare REF"
+# measures REF's code in the same run (bench/archive_write.py).
+BENCH_ARCHIVE_ARGS ?=
+bench-archive: install
+	OMP_NUM_THREADS=1 $(BIN)/python -m bench.archive_write $(BENCH_ARCHIVE_ARGS)
 
 # Watchlist matching against 1,000 and 10,000 random watchlists made of real articles' terms: the
 # index's build time, p50/p95 per-article match time, and the plain per-watchlist matcher's for the

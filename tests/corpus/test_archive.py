@@ -3,11 +3,13 @@ reindex, and the per-day roll-up always equal to counting the mention rows again
 
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
 
+from bench import archive_write
 from services.gateway.collector import Collector, write_finished
 from services.gateway.corpus import archive
 from services.gateway.corpus.keys import entity_key
@@ -231,3 +233,14 @@ def test_an_article_that_cannot_be_archived_holds_up_no_other(
     assert archived == {batch[0].id, batch[2].id}
     assert collector.store.redis.zrange(ARCHIVE_KEY, 0, -1) == [batch[1].id.encode()]
     collector.store.redis.delete(ARCHIVE_KEY)
+
+
+def test_the_archive_bench_times_every_article_it_writes(
+    engine: Engine, archive_url: str, results: list[ArticleResult], tmp_path: Path
+) -> None:
+    """``make bench-archive``'s measurement: the warm-up and the timed articles all land."""
+    path = tmp_path / "results.jsonl"
+    path.write_text("".join(r.model_dump_json() + "\n" for r in results))
+    figures = archive_write.measure(archive_url, path, batch=4, warmup=2)
+    assert figures["cpu_ms"] > 0 and figures["wall_ms"] > 0
+    assert snapshot(engine)["articles"] == len(results)
